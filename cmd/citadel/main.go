@@ -1,0 +1,25 @@
+// Command citadel builds secure, reproducible OpenStack service images. See `citadel --help`.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/citadel-build/citadel/internal/cli"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := cli.New().ExecuteContext(ctx)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "citadel:", err)
+		if cli.IsUsage(err) {
+			os.Exit(2)
+		}
+		os.Exit(1)
+	}
+}

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The test command of the README: format and lint checks, then every Go test.
+# Works on a fresh machine with Go: the Go tools it needs are installed into .cache/bin, pinned.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BUILDTOOLS_VERSION=v0.0.0-20260904073137-eaa4d125b423 # same as go.mod
+GAZELLE_VERSION=v0.47.0                               # same as MODULE.bazel
+export GOBIN="$PWD/.cache/bin"
+[[ -x $GOBIN/buildifier ]] || GOFLAGS= go install "github.com/bazelbuild/buildtools/buildifier@$BUILDTOOLS_VERSION"
+[[ -x $GOBIN/gazelle ]] || GOFLAGS= go install "github.com/bazelbuild/bazel-gazelle/cmd/gazelle@$GAZELLE_VERSION"
+
+echo "== gofmt"
+bad=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './.cache/*'))
+if [[ -n $bad ]]; then echo "gofmt would change:"; echo "$bad"; exit 1; fi
+
+echo "== go vet"
+go vet ./...
+
+echo "== buildifier (format and lint of every Bazel file)"
+"$GOBIN/buildifier" -mode=check -lint=warn -r .
+
+echo "== gazelle (BUILD files of Go packages are up to date)"
+"$GOBIN/gazelle" -mode=diff -repo_root=. -go_prefix=github.com/citadel-build/citadel >/dev/null
+
+echo "== go test"
+go test -count=1 ./...
