@@ -10,6 +10,16 @@ export GOBIN="$PWD/.cache/bin"
 [[ -x $GOBIN/buildifier ]] || GOFLAGS= go install "github.com/bazelbuild/buildtools/buildifier@$BUILDTOOLS_VERSION"
 [[ -x $GOBIN/gazelle ]] || GOFLAGS= go install "github.com/bazelbuild/bazel-gazelle/cmd/gazelle@$GAZELLE_VERSION"
 
+# Python tools the acceptance tests compare against, pinned; and the package index pip uses by
+# default (Citadel itself has no built-in index).
+PY_TOOLS=(pip==26.3 wheel==0.48.0 uv==0.13.9)
+if [[ ! -x .cache/py/bin/python ]] || ! .cache/py/bin/python -m pip freeze 2>/dev/null | grep -qx "uv==0.13.9"; then
+  python3 -m venv .cache/py
+  .cache/py/bin/python -m pip install --quiet --disable-pip-version-check "${PY_TOOLS[@]}"
+fi
+export CITADEL_TEST_PYTHON="$PWD/.cache/py/bin/python"
+export CITADEL_TEST_INDEX_URL="${CITADEL_TEST_INDEX_URL:-$("$CITADEL_TEST_PYTHON" -c 'from pip._internal.models.index import PyPI; print(PyPI.simple_url)')}"
+
 echo "== gofmt"
 bad=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './.cache/*'))
 if [[ -n $bad ]]; then echo "gofmt would change:"; echo "$bad"; exit 1; fi

@@ -72,8 +72,13 @@ var ErrNoIndex = errors.New("no package index configured (Citadel has no built-i
 //     followed by UV_EXTRA_INDEX_URL (space-separated lists; UV_INDEX and UV_DEFAULT_INDEX
 //     may be written name=URL, as uv accepts);
 //   - pip's variables: PIP_INDEX_URL, PIP_EXTRA_INDEX_URL (whitespace-separated);
-//   - pip's configuration files, as `pip install` reads them (see pipConfig).
+//   - pip's configuration files, read as pip 26.3's `pip install` reads them on Unix: the
+//     global files (pip/pip.conf in each XDG config dir, then /etc/pip.conf), the user files
+//     (~/.pip/pip.conf, then $XDG_CONFIG_HOME/pip/pip.conf), the site file
+//     ($VIRTUAL_ENV/pip.conf), then PIP_CONFIG_FILE; a later file overrides an earlier one, and
+//     the [install] section overrides [global].
 //
+// A pip.conf that pip could not parse is an error even when flags make it moot, as in pip.
 // Empty values count as unset, as in pip and uv. Unlike pip, --extra-index-url replaces the
 // extra indexes from lower sources instead of adding to them. Every URL must be http or https.
 func Load(env Env, flags Flags) (Config, error) {

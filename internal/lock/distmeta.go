@@ -16,6 +16,7 @@ import (
 
 	"github.com/citadel-build/citadel/internal/coremetadata"
 	"github.com/citadel-build/citadel/internal/fetch"
+	"github.com/citadel-build/citadel/internal/pep503"
 	"github.com/citadel-build/citadel/internal/pep508"
 )
 
@@ -203,6 +204,9 @@ func parseRequiresTxt(data []byte) ([]string, error) {
 		if strings.HasPrefix(line, "[") && strings.HasSuffix(line, "]") {
 			extra, marker, _ = strings.Cut(line[1:len(line)-1], ":")
 			extra, marker = strings.TrimSpace(extra), strings.TrimSpace(marker)
+			if extra != "" && !pep503.Valid(extra) {
+				return nil, fmt.Errorf("section [%s]: %q is not a valid extra name", line[1:len(line)-1], extra)
+			}
 			continue
 		}
 		rq, err := pep508.ParseRequirement(line)

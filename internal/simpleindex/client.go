@@ -44,13 +44,14 @@ type pageCall struct {
 	done     chan struct{}
 	project  *Project
 	err      error
-	canceled bool // the lookup stopped because its caller's context ended
+	canceled bool // the lookup failed because its caller's context ended
 }
 
 // Option configures a Client.
 type Option func(*Client)
 
-// WithHTTPClient sets the HTTP client (timeouts, proxies, TLS). The default is http.DefaultClient.
+// WithHTTPClient sets the HTTP client (timeouts, proxies, TLS). The default uses
+// http.DefaultTransport with a two-minute timeout per request.
 func WithHTTPClient(h *http.Client) Option { return func(c *Client) { c.http = h } }
 
 // WithConcurrency limits how many requests are in flight at once (default 16; at least 1).
@@ -71,7 +72,7 @@ func WithRetries(attempts int, backoff time.Duration) Option {
 // New returns a Client for the indexes, searched in the given order.
 func New(indexes []Index, opts ...Option) *Client {
 	c := &Client{
-		http:     http.DefaultClient,
+		http:     &http.Client{Timeout: 2 * time.Minute},
 		sem:      make(chan struct{}, 16),
 		ua:       "citadel",
 		attempts: 4,
@@ -110,8 +111,8 @@ func (c *Client) Project(ctx context.Context, name string) (*Project, error) {
 			c.pages[key] = call
 			c.mu.Unlock()
 			call.project, call.err = c.lookup(ctx, key)
-			call.canceled = ctx.Err() != nil
 			if call.err != nil && !errors.Is(call.err, ErrNotFound) {
+				call.canceled = ctx.Err() != nil
 				c.mu.Lock()
 				delete(c.pages, key) // let a later call try again
 				c.mu.Unlock()

@@ -28,9 +28,11 @@ func (i Index) String() string {
 // File is one distribution file listed on a project page.
 type File struct {
 	Filename string
-	URL      string // absolute, resolved against the page (or its <base>), without the #fragment
-	SHA256   string // lowercase hex as the index gave it; "" when the index gave none
-	Size     int64  // bytes (PEP 700); 0 when unknown
+	// URL is absolute, resolved against the page (or its <base>), without the #fragment. A
+	// relative link on an index URL with credentials inherits them, as pip's does.
+	URL    string
+	SHA256 string // lowercase hex as the index gave it; "" when the index gave none
+	Size   int64  // bytes (PEP 700); 0 when unknown
 	// RequiresPython is the Requires-Python specifier, unparsed; "" when absent.
 	RequiresPython string
 	Yanked         bool   // PEP 592

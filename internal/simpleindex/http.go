@@ -87,6 +87,7 @@ func (c *Client) getOnce(ctx context.Context, u *url.URL, accept string, limit i
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
+		io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10)) // so the connection can be reused
 		return nil, retryAfter(resp.Header.Get("Retry-After")), &statusError{url: u.Redacted(), code: resp.StatusCode}
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
