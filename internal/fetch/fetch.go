@@ -181,7 +181,7 @@ func (f *Fetcher) distHash(p string) string {
 	if s, ok := f.dist.sums[p]; ok {
 		return s
 	}
-	s, _ := hashFile(p)
+	s, _ := HashFile(p)
 	f.dist.sums[p] = s
 	return s
 }
@@ -194,7 +194,8 @@ func sizeOK(p string, size int64) bool {
 	return err == nil && fi.Size() == size
 }
 
-func hashFile(p string) (string, error) {
+// HashFile returns the hex sha256 of a file.
+func HashFile(p string) (string, error) {
 	file, err := os.Open(p)
 	if err != nil {
 		return "", err
@@ -239,7 +240,7 @@ func matches(p string, w Want) (bool, error) {
 	if !sizeOK(p, w.Size) {
 		return false, nil
 	}
-	sum, err := hashFile(p)
+	sum, err := HashFile(p)
 	return sum == w.SHA256, err
 }
 

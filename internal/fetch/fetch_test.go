@@ -194,3 +194,50 @@ func TestRejectsMalformedHash(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+func TestConcurrentFetchersShareOneCache(t *testing.T) {
+	body := strings.Repeat("payload\n", 1<<16)
+	srv, _ := server(t, body, 0)
+	cache := t.TempDir()
+	w := Want{Name: "x", URL: srv.URL + "/file", SHA256: sum([]byte(body)), Size: int64(len(body))}
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() {
+			p, err := New(WithCacheDir(cache)).Fetch(context.Background(), w)
+			if err == nil {
+				var got []byte
+				if got, err = os.ReadFile(p); err == nil && string(got) != body {
+					err = errors.New("corrupt entry")
+				}
+			}
+			errs <- err
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	var names []string
+	filepath.WalkDir(cache, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			names = append(names, filepath.Base(p))
+		}
+		return nil
+	})
+	if len(names) != 1 || names[0] != w.SHA256 {
+		t.Errorf("cache holds %v, want only the entry", names)
+	}
+}
+
+func TestProgressCountsDownloadedBytes(t *testing.T) {
+	srv, _ := server(t, "payload\n", 0)
+	var n atomic.Int64
+	f := New(WithCacheDir(t.TempDir()), WithProgress(func(b int64) { n.Add(b) }))
+	if _, err := f.Fetch(context.Background(), Want{Name: "x", URL: srv.URL + "/file", SHA256: sum([]byte("payload\n"))}); err != nil {
+		t.Fatal(err)
+	}
+	if n.Load() != 8 {
+		t.Errorf("progress saw %d bytes, want 8", n.Load())
+	}
+}
