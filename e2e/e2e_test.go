@@ -15,6 +15,20 @@ import (
 	"github.com/citadel-build/citadel/internal/testutil"
 )
 
+// processTemp is a directory shared by the tests of one run and removed at its end.
+var processTemp string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "citadel-e2e-")
+	if err != nil {
+		panic(err)
+	}
+	processTemp = dir
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
 // env is what the acceptance tests need from the machine; tools/test.sh provides all of it.
 type env struct {
 	root     string // repository

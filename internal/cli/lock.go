@@ -24,8 +24,18 @@ func (fl *indexFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringArrayVar(&fl.extra, "extra-index-url", nil, "further index consulted for projects the first does not have (repeatable)")
 }
 
+func (fl *indexFlags) config() (indexconfig.Config, error) {
+	return indexconfig.Load(indexconfig.FromOS(), indexconfig.Flags{IndexURL: fl.indexURL, ExtraIndexURLs: fl.extra})
+}
+
+// url is the main index URL.
+func (fl *indexFlags) url() (string, error) {
+	cfg, err := fl.config()
+	return cfg.IndexURL, err
+}
+
 func (fl *indexFlags) client() (*simpleindex.Client, error) {
-	cfg, err := indexconfig.Load(indexconfig.FromOS(), indexconfig.Flags{IndexURL: fl.indexURL, ExtraIndexURLs: fl.extra})
+	cfg, err := fl.config()
 	if err != nil {
 		return nil, err
 	}

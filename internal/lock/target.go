@@ -68,3 +68,17 @@ func (t *target) allowsPython(spec string) (bool, error) {
 	yes := true
 	return s.Contains(t.python, &yes), nil
 }
+
+// Fits reports whether a wheel of that file name installs on the target (PEP 425 tags).
+func (t Target) Fits(filename string) (bool, error) {
+	pt, err := prepare(t)
+	if err != nil {
+		return false, err
+	}
+	w, err := pep425.ParseWheelFilename(filename)
+	if err != nil {
+		return false, err
+	}
+	_, ok := pt.ranking.WheelPriority(w)
+	return ok, nil
+}
