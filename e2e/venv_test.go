@@ -64,6 +64,9 @@ func TestVenvRunsOnDebianBase(t *testing.T) {
 		t.Fatal(err)
 	}
 	root := filepath.Join(t.TempDir(), "rootfs")
+	if err := os.MkdirAll(root, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	layers := slices.Clone(baseLayers)
 	for _, l := range m.Layers {
 		layers = append(layers, filepath.Join(out, l.File))
