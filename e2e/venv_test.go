@@ -99,18 +99,57 @@ func TestVenvRunsOnDebianBase(t *testing.T) {
 	}
 }
 
-// Two builds in different directories at different times give identical layers.
+// Two builds in different directories at different times give identical layers, and so does
+// the hermetic form a Bazel action uses (--lock and every --wheel given by path, no cache).
 func TestVenvIsReproducible(t *testing.T) {
 	e := setup(t)
-	a := e.venv(t, "//images/horizon:2024.1", filepath.Join(t.TempDir(), "a"))
+	image := "//images/horizon:2024.1"
+	a := e.venv(t, image, filepath.Join(t.TempDir(), "a"))
 	time.Sleep(1100 * time.Millisecond)
-	b := e.venv(t, "//images/horizon:2024.1", filepath.Join(t.TempDir(), "elsewhere", "b"))
+	b := e.venv(t, image, filepath.Join(t.TempDir(), "elsewhere", "b"))
+
+	l := e.lockOf(t, image)
+	out := filepath.Join(t.TempDir(), "hermetic")
+	args := []string{"venv", "--lock", filepath.Join(e.root, "images", "horizon", "2024.1.lock.json"), "-o", out,
+		"--wheelhouse", e.wheelhouse(t, image), "--cache-dir", filepath.Join(t.TempDir(), "no-cache")}
+	for _, p := range l.Packages {
+		if !p.NeedsBuild {
+			args = append(args, "--wheel", filepath.Join(e.cacheDir, "sha256", p.SHA256[:2], p.SHA256))
+		}
+	}
+	if _, stderr, err := e.citadel(t, args...); err != nil {
+		t.Fatalf("hermetic venv: %v\n%s", err, stderr)
+	}
+	c, err := venv.ReadManifest(filepath.Join(out, "manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	ja, _ := json.Marshal(a)
-	jb, _ := json.Marshal(b)
-	if !bytes.Equal(ja, jb) {
-		t.Fatalf("manifests differ:\n%s\n%s", ja, jb)
+	for name, m := range map[string]*venv.Manifest{"second build": b, "hermetic build": c} {
+		if jm, _ := json.Marshal(m); !bytes.Equal(ja, jm) {
+			t.Errorf("%s differs:\n%s\n%s", name, ja, jm)
+		}
 	}
 	t.Logf("%d layers, identical digests", len(a.Layers))
+}
+
+// Without built wheels for the sdists the lock flags needs_build, venv names them and writes
+// nothing.
+func TestVenvNeedsBuildIsAnError(t *testing.T) {
+	e := setup(t)
+	out := filepath.Join(t.TempDir(), "venv")
+	_, _, err := e.citadel(t, "venv", "//images/horizon:2024.1", "-o", out, "--index-url", e.index)
+	if err == nil {
+		t.Fatal("no error")
+	}
+	for _, s := range []string{"needs_build", "django-pyscss 2.0.3", "netifaces 0.11.0", "--wheelhouse"} {
+		if !strings.Contains(err.Error(), s) {
+			t.Errorf("error does not mention %q:\n%v", s, err)
+		}
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("output directory exists after a failure: %v", err)
+	}
 }
 
 // The installed file set and RECORD contents equal what pip install --no-deps --no-compile of

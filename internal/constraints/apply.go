@@ -69,7 +69,7 @@ func Apply(release string, f *File, ovs []Override) (*Result, error) {
 				fail(o, "line %d %q is not pinned with == or ===", e.Line, strings.TrimSpace(f.Lines[e.Line-1]))
 				continue
 			}
-			if o.Expect != "" && !sameVersion(e.Pin, o.Expect) {
+			if o.Expect != "" && !pep440.SameVersion(e.Pin, o.Expect) {
 				fail(o, "expected upstream pin %s, but %s line %d pins %s%s: the override is stale; check whether it is still needed and update expect",
 					o.Expect, f.Name, e.Line, e.Pin, markerNote(e.Marker))
 				continue
@@ -174,16 +174,6 @@ func checkDirection(o Override, from string) error {
 		return fmt.Errorf("new version %s is lower than the upstream pin %s: set downgrade = True if that is intended", o.Version, from)
 	}
 	return nil
-}
-
-// sameVersion compares PEP 440 versions when both parse, else the text (=== pins are strings).
-func sameVersion(a, b string) bool {
-	va, err1 := pep440.Parse(a)
-	vb, err2 := pep440.Parse(b)
-	if err1 != nil || err2 != nil {
-		return a == b
-	}
-	return va.Compare(vb) == 0
 }
 
 func normMarker(s string) string {

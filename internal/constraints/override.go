@@ -1,12 +1,11 @@
 package constraints
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"regexp"
 
+	"github.com/citadel-build/citadel/internal/jsonfile"
 	"github.com/citadel-build/citadel/internal/pep440"
 	"github.com/citadel-build/citadel/internal/pep503"
 	"github.com/citadel-build/citadel/internal/pep508"
@@ -44,14 +43,9 @@ var advisoryID = regexp.MustCompile(`^[A-Z][A-Z0-9]*-[0-9A-Za-z]+(-[0-9A-Za-z]+)
 // DecodeOverrides reads the JSON array written by the Bazel rule. Unknown fields are errors, so
 // a typo cannot silently drop a check.
 func DecodeOverrides(name string, data []byte) ([]Override, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
 	var ovs []Override
-	if err := dec.Decode(&ovs); err != nil {
-		return nil, fmt.Errorf("%s: want a JSON array of overrides: %w", name, err)
-	}
-	if dec.More() {
-		return nil, fmt.Errorf("%s: trailing data after the JSON array", name)
+	if err := jsonfile.Unmarshal(name, data, &ovs); err != nil {
+		return nil, fmt.Errorf("want a JSON array of overrides: %w", err)
 	}
 	for i := range ovs {
 		if ovs[i].Where == "" {

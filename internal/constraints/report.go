@@ -1,9 +1,6 @@
 package constraints
 
-import (
-	"bytes"
-	"encoding/json"
-)
+import "github.com/citadel-build/citadel/internal/jsonfile"
 
 // Report is the JSON record of a patch: what changed, from what upstream, and why.
 type Report struct {
@@ -25,13 +22,5 @@ func (r Report) JSON() ([]byte, error) {
 	if r.Changes == nil {
 		r.Changes = []Change{}
 	}
-	// Reasons quote specifiers such as "cryptography<39": keep them readable, not \u003c.
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(r); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
+	return jsonfile.Marshal(r)
 }

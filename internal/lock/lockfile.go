@@ -4,11 +4,11 @@
 package lock
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/citadel-build/citadel/internal/jsonfile"
 )
 
 // FormatVersion is the lock file format written by this package.
@@ -98,14 +98,7 @@ func (l *Lock) Marshal() ([]byte, error) {
 	if c.Inputs.Overrides == nil {
 		c.Inputs.Overrides = []Override{}
 	}
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(c); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
+	return jsonfile.Marshal(c)
 }
 
 func cmpStrings(pairs ...string) int {
@@ -119,11 +112,9 @@ func cmpStrings(pairs ...string) int {
 
 // Unmarshal reads a lock file, rejecting unknown fields and other format versions.
 func Unmarshal(name string, data []byte) (*Lock, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
 	var l Lock
-	if err := dec.Decode(&l); err != nil {
-		return nil, fmt.Errorf("lock file %s: %w", name, err)
+	if err := jsonfile.Unmarshal(name, data, &l); err != nil {
+		return nil, fmt.Errorf("lock file %w", err)
 	}
 	if l.FormatVersion != FormatVersion {
 		return nil, fmt.Errorf("lock file %s: lock_version %d, this citadel reads %d", name, l.FormatVersion, FormatVersion)

@@ -347,7 +347,7 @@ func (r *resolver) load(ctx context.Context, n *node) error {
 	if err != nil {
 		return fmt.Errorf("%s %s: metadata of %s: %w", n.key, n.version, n.file.Filename, err)
 	}
-	if pep503.Normalize(meta.Name) != n.key || !sameVersion(meta.Version, n.version) {
+	if pep503.Normalize(meta.Name) != n.key || !pep440.SameVersion(meta.Version, n.version) {
 		return fmt.Errorf("%s %s: metadata of %s names %s %s", n.key, n.version, n.file.Filename, meta.Name, meta.Version)
 	}
 	if ok, err := r.t.allowsPython(meta.RequiresPython); err != nil || !ok {
@@ -371,15 +371,6 @@ func (n *node) chainParent() string {
 	return n.parent.chain()
 }
 
-func sameVersion(a, b string) bool {
-	va, err1 := pep440.Parse(a)
-	vb, err2 := pep440.Parse(b)
-	if err1 != nil || err2 != nil {
-		return a == b
-	}
-	return va.Equal(vb)
-}
-
 // pickFile chooses the best wheel of n.version for the target by PEP 425 tag order, or its sdist
 // (flagged needs_build) when no wheel fits. Yanked files count only for exact pins (PEP 592).
 func (r *resolver) pickFile(p *simpleindex.Project, n *node) error {
@@ -389,7 +380,7 @@ func (r *resolver) pickFile(p *simpleindex.Project, n *node) error {
 	var seen []string
 	for _, f := range p.Files {
 		version, wheel, ok := fileVersion(f.Filename)
-		if !ok || !sameVersion(version, n.version) {
+		if !ok || !pep440.SameVersion(version, n.version) {
 			continue
 		}
 		seen = append(seen, f.Filename)

@@ -159,3 +159,14 @@ func (v Version) BaseVersion() string {
 	writeBase(&b, v.epoch, v.release)
 	return b.String()
 }
+
+// SameVersion compares two version strings as PEP 440 versions when both parse, and as text
+// otherwise (an arbitrary-equality `===` pin need not be a PEP 440 version).
+func SameVersion(a, b string) bool {
+	va, err1 := Parse(a)
+	vb, err2 := Parse(b)
+	if err1 != nil || err2 != nil {
+		return a == b
+	}
+	return va.Equal(vb)
+}

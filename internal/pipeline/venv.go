@@ -1,9 +1,7 @@
 package pipeline
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -11,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/citadel-build/citadel/internal/fetch"
+	"github.com/citadel-build/citadel/internal/jsonfile"
 	"github.com/citadel-build/citadel/internal/lock"
 	"github.com/citadel-build/citadel/internal/venv"
 	"github.com/citadel-build/citadel/internal/wheel"
@@ -38,11 +37,9 @@ func ReadWheelhouse(dir string) (*Wheelhouse, error) {
 	if err != nil {
 		return nil, fmt.Errorf("wheelhouse %s: %w", dir, err)
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
 	var w Wheelhouse
-	if err := dec.Decode(&w); err != nil {
-		return nil, fmt.Errorf("wheelhouse %s/wheelhouse.json: %w", dir, err)
+	if err := jsonfile.Unmarshal(filepath.Join(dir, "wheelhouse.json"), data, &w); err != nil {
+		return nil, fmt.Errorf("wheelhouse %w", err)
 	}
 	return &w, nil
 }

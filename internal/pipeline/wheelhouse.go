@@ -3,7 +3,6 @@ package pipeline
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/citadel-build/citadel/internal/atomicfile"
 	"github.com/citadel-build/citadel/internal/fetch"
+	"github.com/citadel-build/citadel/internal/jsonfile"
 	"github.com/citadel-build/citadel/internal/lock"
 	"github.com/citadel-build/citadel/internal/pep425"
 	"github.com/citadel-build/citadel/internal/pep503"
@@ -59,11 +59,11 @@ func BuildWheelhouse(ctx context.Context, in WheelhouseInput, f *fetch.Fetcher, 
 		wh.Wheels = append(wh.Wheels, b)
 	}
 	slices.SortFunc(wh.Wheels, func(a, b BuiltWheel) int { return strings.Compare(a.Name, b.Name) })
-	data, err := json.MarshalIndent(wh, "", "  ")
+	data, err := jsonfile.Marshal(wh)
 	if err != nil {
 		return nil, err
 	}
-	return wh, atomicfile.WriteFile(filepath.Join(in.Out, "wheelhouse.json"), append(data, '\n'), 0o644)
+	return wh, atomicfile.WriteFile(filepath.Join(in.Out, "wheelhouse.json"), data, 0o644)
 }
 
 func buildOne(ctx context.Context, in WheelhouseInput, p lock.Package, sdist string) (BuiltWheel, error) {

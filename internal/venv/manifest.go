@@ -1,21 +1,11 @@
 package venv
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"os"
-)
 
-func marshal(m *Manifest) ([]byte, error) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(m); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
-}
+	"github.com/citadel-build/citadel/internal/jsonfile"
+)
 
 // ReadManifest reads the manifest.json of an output directory.
 func ReadManifest(path string) (*Manifest, error) {
@@ -23,11 +13,9 @@ func ReadManifest(path string) (*Manifest, error) {
 	if err != nil {
 		return nil, err
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
 	var m Manifest
-	if err := dec.Decode(&m); err != nil {
-		return nil, fmt.Errorf("venv manifest %s: %w", path, err)
+	if err := jsonfile.Unmarshal(path, data, &m); err != nil {
+		return nil, fmt.Errorf("venv manifest %w", err)
 	}
 	return &m, nil
 }

@@ -17,6 +17,7 @@ import (
 	"sync"
 
 	"github.com/citadel-build/citadel/internal/atomicfile"
+	"github.com/citadel-build/citadel/internal/jsonfile"
 	"github.com/citadel-build/citadel/internal/layer"
 	"github.com/citadel-build/citadel/internal/wheel"
 )
@@ -152,7 +153,7 @@ func Build(ctx context.Context, cfg Config, pkgs []Package, outDir string) (*Man
 		return nil, fmt.Errorf("venv: %w", err)
 	}
 	m := &Manifest{Prefix: cfg.Prefix, PythonVersion: cfg.PythonVersion, Interpreter: cfg.Interpreter, Epoch: cfg.Epoch, Layers: layers}
-	data, err := marshal(m)
+	data, err := jsonfile.Marshal(m)
 	if err != nil {
 		return nil, err
 	}
