@@ -51,25 +51,27 @@ func (e env) venv(t *testing.T, image, out string, extra ...string) *venv.Manife
 	return m
 }
 
-// The venv of horizon 2024.1, unpacked onto a Debian bookworm base built with mmdebstrap and
-// started with runc as the service user, imports Django and horizon, and django-admin prints the
-// locked Django version.
+// The venv of horizon 2024.1, assembled by citadel image onto a Debian bookworm base built with
+// mmdebstrap, unpacked and started with runc as the service user, imports Django and horizon,
+// and django-admin prints the locked Django version.
 func TestVenvRunsOnDebianBase(t *testing.T) {
 	e := setup(t)
 	out := filepath.Join(t.TempDir(), "venv")
-	m := e.venv(t, "//images/horizon:2024.1", out)
+	e.venv(t, "//images/horizon:2024.1", out)
 	base := rootfs.DebianBase(t)
-	baseLayers, err := rootfs.LayoutLayers(base)
+	layout := filepath.Join(t.TempDir(), "image")
+	digest, stderr, err := e.citadel(t, "image", "--base", "oci:"+base, "--venv", out, "-o", layout, "--user", "horizon", "--uid", "42424", "--gid", "42424", "--tag", "horizon:2024.1")
+	if err != nil {
+		t.Fatalf("image: %v\n%s", err, stderr)
+	}
+	t.Logf("image %s", strings.TrimSpace(digest))
+	layers, err := rootfs.LayoutLayers(layout)
 	if err != nil {
 		t.Fatal(err)
 	}
 	root := filepath.Join(t.TempDir(), "rootfs")
 	if err := os.MkdirAll(root, 0o755); err != nil {
 		t.Fatal(err)
-	}
-	layers := slices.Clone(baseLayers)
-	for _, l := range m.Layers {
-		layers = append(layers, filepath.Join(out, l.File))
 	}
 	if err := rootfs.Unpack(root, layers...); err != nil {
 		t.Fatal(err)
@@ -90,7 +92,7 @@ func TestVenvRunsOnDebianBase(t *testing.T) {
 	}{
 		{[]string{"/var/lib/openstack/bin/python", "-c", "import django, horizon, sys; print(sys.prefix, django.get_version())"}, "/var/lib/openstack " + want},
 		{[]string{"/var/lib/openstack/bin/django-admin", "--version"}, want},
-		{[]string{"/usr/bin/id", "-u"}, "42424"},
+		{[]string{"/usr/bin/id", "-un"}, "horizon"},
 	} {
 		output, code, err := rootfs.Run(ctx, root, "42424:42424", env, tc.args...)
 		if err != nil || code != 0 || strings.TrimSpace(output) != tc.want {

@@ -43,7 +43,7 @@ MODULE.bazel (or --workspace).`,
 	root.PersistentFlags().StringVar(&g.workspace, "workspace", "", "workspace root (default: nearest parent directory with MODULE.bazel)")
 	root.PersistentFlags().StringVar(&g.cacheDir, "cache-dir", "", "content-addressed download cache (default: $XDG_CACHE_HOME/citadel or ~/.cache/citadel)")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &UsageError{err} })
-	root.AddCommand(newConstraintsCmd(g), newLockCmd(g), newFetchCmd(g), newVenvCmd(g), newWheelhouseCmd(g))
+	root.AddCommand(newConstraintsCmd(g), newLockCmd(g), newFetchCmd(g), newVenvCmd(g), newWheelhouseCmd(g), newImageCmd())
 	return root
 }
 
