@@ -55,7 +55,7 @@ inputs always give the same manifest digest, which is printed.`,
 				return err
 			}
 			cfg.Epoch = epoch
-			img, baseDigest, err := image.LoadBase(base, v1.Platform{OS: goos, Architecture: arch})
+			img, baseDigest, err := image.LoadBase(cmd.Context(), base, v1.Platform{OS: goos, Architecture: arch})
 			if err != nil {
 				return err
 			}

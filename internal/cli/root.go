@@ -5,6 +5,7 @@ package cli
 import (
 	"errors"
 	"os"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -43,7 +44,7 @@ MODULE.bazel (or --workspace).`,
 	root.PersistentFlags().StringVar(&g.workspace, "workspace", "", "workspace root (default: nearest parent directory with MODULE.bazel)")
 	root.PersistentFlags().StringVar(&g.cacheDir, "cache-dir", "", "content-addressed download cache (default: $XDG_CACHE_HOME/citadel or ~/.cache/citadel)")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &UsageError{err} })
-	root.AddCommand(newConstraintsCmd(g), newLockCmd(g), newFetchCmd(g), newVenvCmd(g), newWheelhouseCmd(g), newImageCmd())
+	root.AddCommand(newConstraintsCmd(g), newLockCmd(g), newFetchCmd(g), newVenvCmd(g), newWheelhouseCmd(g), newImageCmd(), newBuildCmd(g))
 	return root
 }
 
@@ -77,7 +78,19 @@ func (g *globals) fetcher(ff *fetchFlags, extra ...fetch.Option) (*fetch.Fetcher
 			return nil, err
 		}
 	}
-	opts := append([]fetch.Option{fetch.WithDistdirs(ff.distdirs...), fetch.WithCacheDir(dir), fetch.WithOffline(ff.offline)}, extra...)
+	// Absolute, because the paths the fetcher returns are handed to tools running elsewhere
+	// (pip wheel runs in a temporary directory).
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	distdirs := make([]string, len(ff.distdirs))
+	for i, d := range ff.distdirs {
+		if distdirs[i], err = filepath.Abs(d); err != nil {
+			return nil, err
+		}
+	}
+	opts := append([]fetch.Option{fetch.WithDistdirs(distdirs...), fetch.WithCacheDir(dir), fetch.WithOffline(ff.offline)}, extra...)
 	return fetch.New(opts...), nil
 }
 

@@ -67,3 +67,68 @@ func TestStarlarkOverridesMatchGoSchema(t *testing.T) {
 		t.Errorf("functions not found in %s: %v", path, want)
 	}
 }
+
+// The arguments the Go decoder accepts are exactly those the Starlark rules take, so a BUILD
+// file citadel build reads is one Bazel accepts too (and the other way round).
+func TestStarlarkRulesMatchGoAttributes(t *testing.T) {
+	ws := repoWorkspace(t)
+	common := []string{"name", "visibility", "tags"}
+	for _, tc := range []struct {
+		file, def string // the rule or macro users call
+		macro     bool
+		goAttrs   []string
+	}{
+		{"tools/private/release.bzl", "openstack_release", false, releaseAttrs},
+		{"tools/private/image.bzl", "openstack_image", true, imageAttrs},
+	} {
+		data, err := os.ReadFile(ws.Path(tc.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := build.ParseBzl(tc.file, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var starlark []string
+		for _, stmt := range f.Stmt {
+			switch s := stmt.(type) {
+			case *build.DefStmt:
+				if !tc.macro || s.Name != tc.def {
+					continue
+				}
+				for _, p := range s.Params {
+					switch p := p.(type) {
+					case *build.Ident:
+						starlark = append(starlark, p.Name)
+					case *build.AssignExpr:
+						starlark = append(starlark, p.LHS.(*build.Ident).Name)
+					}
+				}
+				starlark = append(starlark, "visibility", "tags") // through **kwargs
+			case *build.AssignExpr:
+				lhs, ok := s.LHS.(*build.Ident)
+				call, isCall := s.RHS.(*build.CallExpr)
+				if tc.macro || !ok || lhs.Name != tc.def || !isCall {
+					continue
+				}
+				for _, arg := range call.List {
+					kw, ok := arg.(*build.AssignExpr)
+					if !ok || kw.LHS.(*build.Ident).Name != "attrs" {
+						continue
+					}
+					for _, kv := range kw.RHS.(*build.DictExpr).List {
+						if key := kv.Key.(*build.StringExpr).Value; !strings.HasPrefix(key, "_") {
+							starlark = append(starlark, key)
+						}
+					}
+				}
+				starlark = append(starlark, common...)
+			}
+		}
+		slices.Sort(starlark)
+		goAttrs := slices.Sorted(slices.Values(tc.goAttrs))
+		if !slices.Equal(starlark, goAttrs) {
+			t.Errorf("%s %s takes %v; the Go decoder accepts %v", tc.file, tc.def, starlark, goAttrs)
+		}
+	}
+}

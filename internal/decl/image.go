@@ -14,6 +14,9 @@ import (
 
 const imageSymbol = defsBzl + "%openstack_image"
 
+// imageAttrs are the arguments of openstack_image: the macro's parameters and the common ones.
+var imageAttrs = []string{"name", "release", "packages", "lock", "user", "uid", "gid", "pins", "entrypoint", "cmd", "env", "visibility", "tags"}
+
 // Image is one declared service image for one release.
 type Image struct {
 	Label    workspace.Label
@@ -23,7 +26,9 @@ type Image struct {
 	LockFile string   // workspace-relative path of the committed lock
 	User     string
 	UID, GID int64
-	Where    string
+	// Entrypoint and Cmd are the image config's; Env holds NAME=value entries added after PATH.
+	Entrypoint, Cmd, Env []string
+	Where                string
 }
 
 // LoadImage reads the image declared at label and the release it names.
@@ -36,7 +41,7 @@ func LoadImage(ctx context.Context, ws *workspace.Workspace, label workspace.Lab
 		return nil, fmt.Errorf("%s: %s is a %s, not an openstack_image loaded from %s", c.Where(), label, c.Callee, defsBzl)
 	}
 	img := &Image{Label: label, Where: c.Where()}
-	errs := []error{checkAttrs(c, "name", "release", "packages", "pins", "lock", "user", "uid", "gid", "visibility", "tags")}
+	errs := []error{checkAttrs(c, imageAttrs...)}
 	releaseLabel, err := required(c, "release")
 	errs = append(errs, err)
 	lock, err := required(c, "lock")
@@ -70,6 +75,18 @@ func LoadImage(ctx context.Context, ws *workspace.Workspace, label workspace.Lab
 	}
 	img.Pins, _, err = c.StringList("pins")
 	errs = append(errs, err)
+	for _, f := range []struct {
+		attr string
+		dst  *[]string
+	}{{"entrypoint", &img.Entrypoint}, {"cmd", &img.Cmd}, {"env", &img.Env}} {
+		*f.dst, _, err = c.StringList(f.attr)
+		errs = append(errs, err)
+	}
+	for _, kv := range img.Env {
+		if k, _, ok := strings.Cut(kv, "="); !ok || k == "" || k == "PATH" {
+			errs = append(errs, fmt.Errorf("%s: env %q: want NAME=value (PATH is set from the venv)", c.Where(), kv))
+		}
+	}
 	for _, p := range append(slices.Clone(img.Packages), img.Pins...) {
 		if _, err := pep508.ParseRequirement(p); err != nil {
 			errs = append(errs, fmt.Errorf("%s: packages: %q: %w", c.Where(), p, err))

@@ -29,8 +29,20 @@ type Release struct {
 	PythonVersion string   // target CPython, e.g. "3.11.2"
 	Platform      string   // target wheel platform, e.g. "manylinux_2_36_x86_64"
 	Overrides     []constraints.Override
+	Base          *Base  // the base image, if the release declares one
 	Where         string // file:line of the declaration
 }
+
+// Base is a base image pinned by digest: an oci.pull of rules_oci in MODULE.bazel.
+type Base struct {
+	Repo   string // the repository name, e.g. debian_bookworm
+	Image  string // registry and repository, e.g. localhost:5000/citadel/debian-bookworm
+	Digest string // sha256:…, of an image manifest or a multi-platform index
+	Where  string // file:line of the oci.pull
+}
+
+// Ref is the reference the base is pulled by.
+func (b *Base) Ref() string { return b.Image + "@" + b.Digest }
 
 // Upstream is a file pinned by URL and sha256 (an http_file in MODULE.bazel).
 type Upstream struct {
@@ -44,7 +56,14 @@ var (
 	platformTag   = regexp.MustCompile(`^(manylinux_[0-9]+_[0-9]+|musllinux_[0-9]+_[0-9]+)_(x86_64|aarch64|i686|ppc64le|s390x|armv7l)$`)
 	sha256Hex     = regexp.MustCompile(`^[0-9a-f]{64}$`)
 	repoFileLabel = regexp.MustCompile(`^@([A-Za-z0-9_.~-]+)//file(:[A-Za-z0-9_.-]+)?$`)
+	repoLabel     = regexp.MustCompile(`^@([A-Za-z0-9_.~-]+)(//:([A-Za-z0-9_.~-]+))?$`)
+	imageDigest   = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
+	imageName     = regexp.MustCompile(`^[a-z0-9.-]+(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)+$`)
 )
+
+// releaseAttrs are the arguments of openstack_release: the rule's public attributes and the
+// common ones.
+var releaseAttrs = []string{"name", "constraints", "overrides", "python_version", "platform", "base", "visibility", "tags"}
 
 // LoadRelease reads the release declared at label.
 func LoadRelease(ctx context.Context, ws *workspace.Workspace, label workspace.Label) (*Release, error) {
@@ -57,7 +76,7 @@ func LoadRelease(ctx context.Context, ws *workspace.Workspace, label workspace.L
 	}
 	r := &Release{Label: label, Name: label.Name, Where: c.Where()}
 	var errs []error
-	if err := checkAttrs(c, "name", "constraints", "overrides", "python_version", "platform", "visibility", "tags"); err != nil {
+	if err := checkAttrs(c, releaseAttrs...); err != nil {
 		errs = append(errs, err)
 	}
 	constraintsLabel, err := required(c, "constraints")
@@ -78,10 +97,52 @@ func LoadRelease(ctx context.Context, ws *workspace.Workspace, label workspace.L
 		r.Constraints, err = upstream(ctx, ws, c, constraintsLabel)
 		errs = append(errs, err)
 	}
+	if baseLabel, ok, err := c.String("base"); err != nil {
+		errs = append(errs, err)
+	} else if ok {
+		r.Base, err = base(ctx, ws, c, baseLabel)
+		errs = append(errs, err)
+	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("release %s: %w", label, err)
 	}
 	return r, nil
+}
+
+// base resolves "@repo" through MODULE.bazel's oci.pull of that name, which must pin a digest.
+func base(ctx context.Context, ws *workspace.Workspace, c *workspace.Call, label string) (*Base, error) {
+	m := repoLabel.FindStringSubmatch(label)
+	if m == nil || (m[3] != "" && m[3] != m[1]) {
+		return nil, fmt.Errorf("%s: base %q: want the label of an oci.pull in MODULE.bazel, e.g. @debian_bookworm", c.Where(), label)
+	}
+	repo, err := ws.Repo(ctx, m[1])
+	if err != nil {
+		return nil, fmt.Errorf("%s: base %q: %w", c.Where(), label, err)
+	}
+	if repo.Callee != "oci.pull" {
+		return nil, fmt.Errorf("%s: repository %s is a %s, want an oci.pull (rules_oci)", repo.Where(), m[1], repo.Callee)
+	}
+	b := &Base{Repo: m[1], Where: repo.Where()}
+	var errs []error
+	for _, f := range []struct {
+		attr string
+		dst  *string
+	}{{"image", &b.Image}, {"digest", &b.Digest}} {
+		s, _, err := repo.String(f.attr)
+		errs = append(errs, err)
+		*f.dst = s
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	if !imageName.MatchString(b.Image) {
+		return nil, fmt.Errorf("%s: oci.pull %s: image %q: want REGISTRY/REPOSITORY without tag or digest", repo.Where(), m[1], b.Image)
+	}
+	if !imageDigest.MatchString(b.Digest) {
+		tag, _, _ := repo.String("tag")
+		return nil, fmt.Errorf("%s: oci.pull %s: digest %q (tag %q): want sha256:<64 lowercase hex digits>; a tag alone can be moved, so bases are pinned by digest", repo.Where(), m[1], b.Digest, tag)
+	}
+	return b, nil
 }
 
 func required(c *workspace.Call, attr string) (string, error) {

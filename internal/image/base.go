@@ -2,6 +2,7 @@ package image
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"strings"
 
@@ -21,19 +22,27 @@ type node interface {
 
 // LoadBase opens the base image ref names: "oci:DIR" or "oci:DIR:REF" (an OCI image layout
 // directory, REF matching an image's org.opencontainers.image.ref.name) or "oci-archive:FILE"
-// (the same, as a tar file; "oci-archive:FILE:REF" too), the syntax of skopeo. An image index is
-// resolved to the image for platform. It returns the image and its manifest digest, after
-// checking that the manifest and config match their digests and that the config's platform is
-// platform. Registry references are not supported yet.
-func LoadBase(ref string, platform v1.Platform) (v1.Image, string, error) {
+// (the same, as a tar file; "oci-archive:FILE:REF" too), the syntax of skopeo, or
+// "REGISTRY/REPO@sha256:…" (also with skopeo's "docker://"), pulled with the Docker credential
+// chain; a registry reference without a digest is refused. An image index is resolved to the
+// image for platform. It returns the image and its manifest digest, after checking that the
+// manifest and config match their digests and that the config's platform is platform.
+func LoadBase(ctx context.Context, ref string, platform v1.Platform) (v1.Image, string, error) {
 	transport, rest, _ := strings.Cut(ref, ":")
+	if transport != "oci" && transport != "oci-archive" {
+		img, digest, err := loadRegistry(ctx, ref, platform)
+		if err != nil {
+			return nil, "", fmt.Errorf("base %s: %w", ref, err)
+		}
+		return img, digest.String(), nil
+	}
 	// Like skopeo, a path cannot contain ':'; what follows the first one is the reference.
 	file, name, _ := strings.Cut(rest, ":")
 	var src node
 	var where string
 	switch {
 	case file == "":
-		return nil, "", fmt.Errorf("base %q: want oci:DIR[:REF] or oci-archive:FILE[:REF]", ref)
+		return nil, "", fmt.Errorf("base %q: want oci:DIR[:REF], oci-archive:FILE[:REF] or REGISTRY/REPO@sha256:…", ref)
 	case transport == "oci":
 		p, err := layout.FromPath(file)
 		if err != nil {
@@ -53,8 +62,7 @@ func LoadBase(ref string, platform v1.Platform) (v1.Image, string, error) {
 			return nil, "", fmt.Errorf("base %q: %w", ref, err)
 		}
 		where = "OCI archive " + file
-	default:
-		return nil, "", fmt.Errorf("base %q: want oci:DIR[:REF] or oci-archive:FILE[:REF] (registry references are not supported yet)", ref)
+
 	}
 	img, digest, err := pick(src, where, name, platform)
 	if err != nil {

@@ -38,7 +38,7 @@ func TestImageOnDebianBase(t *testing.T) {
 	var digests []string
 	for range 2 {
 		start = time.Now()
-		base, baseDigest, err := LoadBase("oci:"+baseDir, amd64)
+		base, baseDigest, err := LoadBase(t.Context(), "oci:"+baseDir, amd64)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,15 +1,21 @@
 package image
 
 import (
+	"archive/tar"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
+	"time"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/empty"
 	"github.com/google/go-containerregistry/pkg/v1/layout"
+
+	"github.com/citadel-build/citadel/internal/atomicfile"
 )
 
 // WriteLayout writes img as a fresh OCI image layout at dir, named tag by the
@@ -95,4 +101,69 @@ func syncTree(root string) error {
 		defer f.Close()
 		return f.Sync()
 	})
+}
+
+// WriteArchive writes the OCI layout at dir as an OCI archive (skopeo's oci-archive: the layout
+// in an uncompressed tar) at file: entries sorted, owned by 0:0, mode 0644 or 0755, mtime 0, so
+// the same layout always gives the same bytes. The file appears only when complete.
+func WriteArchive(dir, file string) error {
+	var paths []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if p != dir {
+			paths = append(paths, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("write OCI archive %s: %w", file, err)
+	}
+	slices.Sort(paths)
+	err = atomicfile.Write(file, 0o644, func(w io.Writer) error {
+		tw := tar.NewWriter(w)
+		for _, p := range paths {
+			rel, err := filepath.Rel(dir, p)
+			if err != nil {
+				return err
+			}
+			fi, err := os.Lstat(p)
+			if err != nil {
+				return err
+			}
+			hdr := &tar.Header{Name: filepath.ToSlash(rel), Mode: 0o644, ModTime: time.Unix(0, 0), Format: tar.FormatPAX}
+			switch {
+			case fi.IsDir():
+				hdr.Typeflag, hdr.Name, hdr.Mode = tar.TypeDir, hdr.Name+"/", 0o755
+			case fi.Mode().IsRegular():
+				hdr.Typeflag, hdr.Size = tar.TypeReg, fi.Size()
+			default:
+				return fmt.Errorf("%s is not a regular file or directory", p)
+			}
+			if err := tw.WriteHeader(hdr); err != nil {
+				return err
+			}
+			if hdr.Typeflag == tar.TypeReg {
+				if err := copyFile(tw, p); err != nil {
+					return err
+				}
+			}
+		}
+		return tw.Close()
+	})
+	if err != nil {
+		return fmt.Errorf("write OCI archive %s: %w", file, err)
+	}
+	return nil
+}
+
+func copyFile(w io.Writer, p string) error {
+	f, err := os.Open(p)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = io.Copy(w, f)
+	return err
 }

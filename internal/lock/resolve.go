@@ -52,6 +52,19 @@ type Request struct {
 	Progress func(done, total int, name string)
 }
 
+// Inputs are what a lock resolved from req records of it.
+func (req Request) Inputs() Inputs {
+	return Inputs{
+		Roots:         req.Roots,
+		Pins:          req.Pins,
+		Release:       req.Release,
+		Constraints:   req.Provenance,
+		Overrides:     req.Overrides,
+		Target:        req.Target,
+		AllowUnpinned: req.AllowUnpinned,
+	}
+}
+
 // node is one package being resolved.
 type node struct {
 	key      string
@@ -512,15 +525,7 @@ func (r *resolver) lock() *Lock {
 	l := &Lock{
 		FormatVersion: FormatVersion,
 		Image:         r.req.Image,
-		Inputs: Inputs{
-			Roots:         r.req.Roots,
-			Pins:          r.req.Pins,
-			Release:       r.req.Release,
-			Constraints:   r.req.Provenance,
-			Overrides:     r.req.Overrides,
-			Target:        r.req.Target,
-			AllowUnpinned: r.req.AllowUnpinned,
-		},
+		Inputs:        r.req.Inputs(),
 	}
 	for _, key := range sortedNodeKeys(r.nodes) {
 		n := r.nodes[key]

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -49,30 +50,12 @@ func Lock(ctx context.Context, in LockInput, f *fetch.Fetcher, idx lock.Index) (
 	if err != nil {
 		return nil, err
 	}
-	file, err := constraints.Parse("patched constraints of "+rl.String(), patched.Result.Data)
+	req, err := lockRequest(img, patched, in.AllowUnpinned)
 	if err != nil {
 		return nil, err
 	}
-	var ovs []lock.Override
-	for _, c := range patched.Report.Changes {
-		ovs = append(ovs, lock.Override{Op: string(c.Op), Package: c.Package, From: c.From, To: c.To, Advisories: c.Advisories})
-	}
-	l, err := lock.Resolve(ctx, lock.Request{
-		Image:       in.Label.String(),
-		Roots:       img.Packages,
-		Pins:        img.Pins,
-		Release:     rl.String(),
-		Constraints: file,
-		Provenance: lock.Provenance{
-			UpstreamURL:    patched.Report.Upstream.URL,
-			UpstreamSHA256: patched.Report.Upstream.SHA256,
-			PatchedSHA256:  patched.Report.PatchedSHA256,
-		},
-		Overrides:     ovs,
-		Target:        lock.Target{PythonVersion: img.Release.PythonVersion, Platform: img.Release.Platform},
-		AllowUnpinned: in.AllowUnpinned,
-		Progress:      in.Progress,
-	}, idx, f)
+	req.Progress = in.Progress
+	l, err := lock.Resolve(ctx, req, idx, f)
 	if err != nil {
 		return nil, fmt.Errorf("lock %s: %w", in.Label, err)
 	}
@@ -96,6 +79,63 @@ func Lock(ctx context.Context, in LockInput, f *fetch.Fetcher, idx lock.Index) (
 		return nil, err
 	}
 	return res, nil
+}
+
+// lockRequest is the resolution an image declares, against its release's patched constraints.
+func lockRequest(img *decl.Image, patched *Patched, allowUnpinned bool) (lock.Request, error) {
+	rl := img.Release.Label
+	file, err := constraints.Parse("patched constraints of "+rl.String(), patched.Result.Data)
+	if err != nil {
+		return lock.Request{}, err
+	}
+	var ovs []lock.Override
+	for _, c := range patched.Report.Changes {
+		ovs = append(ovs, lock.Override{Op: string(c.Op), Package: c.Package, From: c.From, To: c.To, Advisories: c.Advisories})
+	}
+	return lock.Request{
+		Image:       img.Label.String(),
+		Roots:       img.Packages,
+		Pins:        img.Pins,
+		Release:     rl.String(),
+		Constraints: file,
+		Provenance: lock.Provenance{
+			UpstreamURL:    patched.Report.Upstream.URL,
+			UpstreamSHA256: patched.Report.Upstream.SHA256,
+			PatchedSHA256:  patched.Report.PatchedSHA256,
+		},
+		Overrides:     ovs,
+		Target:        lock.Target{PythonVersion: img.Release.PythonVersion, Platform: img.Release.Platform},
+		AllowUnpinned: allowUnpinned,
+	}, nil
+}
+
+// diffInputs lists the inputs of a committed lock that differ from what the declarations say now.
+func diffInputs(committed, declared lock.Inputs) []string {
+	var out []string
+	for _, f := range []struct {
+		name      string
+		have, now any
+	}{
+		{"roots", committed.Roots, declared.Roots},
+		{"pins", committed.Pins, declared.Pins},
+		{"release", committed.Release, declared.Release},
+		{"constraints", committed.Constraints, declared.Constraints},
+		{"overrides", committed.Overrides, declared.Overrides},
+		{"target", committed.Target, declared.Target},
+	} {
+		have, _ := json.Marshal(f.have)
+		now, _ := json.Marshal(f.now)
+		if string(have) == "null" {
+			have = []byte("[]")
+		}
+		if string(now) == "null" {
+			now = []byte("[]")
+		}
+		if !bytes.Equal(have, now) {
+			out = append(out, fmt.Sprintf("%s: lock has %s, declarations give %s", f.name, have, now))
+		}
+	}
+	return out
 }
 
 // diffLocks summarises how a committed lock differs from a fresh one, package by package.

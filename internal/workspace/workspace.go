@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/bazelbuild/buildtools/build"
 )
@@ -133,4 +134,60 @@ func calls(f *build.File) []*Call {
 		}
 	}
 	return out
+}
+
+// GitRevision is the commit checked out in the workspace, read from its .git directory (no git
+// binary needed), or "" if the workspace is not a git checkout. Uncommitted changes are not seen:
+// callers that label images with it say so.
+func (w *Workspace) GitRevision() string {
+	gitDir := w.Path(".git")
+	if data, err := os.ReadFile(gitDir); err == nil { // a worktree or submodule: "gitdir: PATH"
+		rest, ok := strings.CutPrefix(strings.TrimSpace(string(data)), "gitdir: ")
+		if !ok {
+			return ""
+		}
+		if !filepath.IsAbs(rest) {
+			rest = filepath.Join(w.Root, rest)
+		}
+		gitDir = rest
+	}
+	head, err := os.ReadFile(filepath.Join(gitDir, "HEAD"))
+	if err != nil {
+		return ""
+	}
+	ref, symbolic := strings.CutPrefix(strings.TrimSpace(string(head)), "ref: ")
+	if !symbolic {
+		return hexRevision(ref)
+	}
+	common := gitDir
+	if data, err := os.ReadFile(filepath.Join(gitDir, "commondir")); err == nil {
+		common = filepath.Join(gitDir, strings.TrimSpace(string(data)))
+	}
+	for _, dir := range []string{gitDir, common} {
+		if data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(ref))); err == nil {
+			return hexRevision(strings.TrimSpace(string(data)))
+		}
+	}
+	packed, err := os.ReadFile(filepath.Join(common, "packed-refs"))
+	if err != nil {
+		return ""
+	}
+	for line := range strings.Lines(string(packed)) {
+		if hash, name, ok := strings.Cut(strings.TrimSpace(line), " "); ok && name == ref {
+			return hexRevision(hash)
+		}
+	}
+	return ""
+}
+
+func hexRevision(s string) string {
+	if len(s) != 40 && len(s) != 64 {
+		return ""
+	}
+	for _, r := range s {
+		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'f') {
+			return ""
+		}
+	}
+	return s
 }

@@ -154,3 +154,36 @@ go_library(name = "a", deps = ["//tools:defs.bzl", "//b", "//tools:ghost"], visi
 		t.Errorf("false positive:\n%v", err)
 	}
 }
+
+func TestGitRevision(t *testing.T) {
+	const rev = "0123456789abcdef0123456789abcdef01234567"
+	for _, tc := range []struct {
+		name  string
+		files map[string]string
+		want  string
+	}{
+		{"loose ref", map[string]string{".git/HEAD": "ref: refs/heads/main\n", ".git/refs/heads/main": rev + "\n"}, rev},
+		{"packed ref", map[string]string{".git/HEAD": "ref: refs/heads/main\n", ".git/packed-refs": "# pack-refs with: peeled\n" + rev + " refs/heads/main\n"}, rev},
+		{"detached", map[string]string{".git/HEAD": rev + "\n"}, rev},
+		{"worktree", map[string]string{".git": "gitdir: wt\n", "wt/HEAD": "ref: refs/heads/x\n", "wt/commondir": "../common\n", "common/refs/heads/x": rev}, rev},
+		{"no commit yet", map[string]string{".git/HEAD": "ref: refs/heads/main\n"}, ""},
+		{"garbage", map[string]string{".git/HEAD": "not a hash\n"}, ""},
+		{"not a checkout", map[string]string{}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			root := t.TempDir()
+			for name, body := range tc.files {
+				p := filepath.Join(root, filepath.FromSlash(name))
+				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if got := (&Workspace{Root: root}).GitRevision(); got != tc.want {
+				t.Errorf("GitRevision() = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}

@@ -12,10 +12,14 @@ ImageInfo = provider(
     fields = {
         "release": "ReleaseInfo of the release",
         "packages": "list of PEP 508 root requirements",
+        "pins": "list of name==version pins for packages the constraints leave unpinned",
         "lock": "File: the committed lock file",
         "user": "string: runtime user name",
         "uid": "int: runtime uid",
         "gid": "int: runtime gid",
+        "entrypoint": "list of strings: the image config's entrypoint",
+        "cmd": "list of strings: the image config's cmd",
+        "env": "list of NAME=value strings added to the environment after PATH",
     },
 )
 
@@ -25,10 +29,14 @@ def _openstack_image_impl(ctx):
         ImageInfo(
             release = ctx.attr.release[ReleaseInfo],
             packages = ctx.attr.packages,
+            pins = ctx.attr.pins,
             lock = ctx.file.lock,
             user = ctx.attr.user,
             uid = ctx.attr.uid,
             gid = ctx.attr.gid,
+            entrypoint = ctx.attr.entrypoint,
+            cmd = ctx.attr.cmd,
+            env = ctx.attr.env,
         ),
     ]
 
@@ -37,10 +45,14 @@ _openstack_image = rule(
     attrs = {
         "release": attr.label(mandatory = True, providers = [ReleaseInfo]),
         "packages": attr.string_list(mandatory = True, allow_empty = False),
+        "pins": attr.string_list(),
         "lock": attr.label(mandatory = True, allow_single_file = [".json"]),
         "user": attr.string(mandatory = True),
         "uid": attr.int(mandatory = True),
         "gid": attr.int(mandatory = True),
+        "entrypoint": attr.string_list(),
+        "cmd": attr.string_list(),
+        "env": attr.string_list(),
     },
 )
 
@@ -65,7 +77,7 @@ _lock_update = rule(
     },
 )
 
-def openstack_image(name, release, packages, lock, user, uid, gid, **kwargs):
+def openstack_image(name, release, packages, lock, user, uid, gid, pins = [], entrypoint = [], cmd = [], env = [], **kwargs):
     """Declares an OpenStack service image.
 
     Args:
@@ -73,20 +85,28 @@ def openstack_image(name, release, packages, lock, user, uid, gid, **kwargs):
       release: the openstack_release target, e.g. "//releases/2024.1".
       packages: root PEP 508 requirements with extras, e.g. ["keystone[memcache]==25.0.0"].
         A root the release's constraints pin takes that pin; any other root must pin itself.
+      pins: name==version pins for dependencies the constraints leave unpinned, e.g. certifi.
       lock: the committed lock file, e.g. "2024.1.lock.json".
       user: the runtime user name.
       uid: the runtime uid.
       gid: the runtime gid.
+      entrypoint: the image's entrypoint.
+      cmd: the image's command.
+      env: NAME=value entries added to the image's environment after PATH.
       **kwargs: common attributes (visibility, tags).
     """
     _openstack_image(
         name = name,
         release = release,
         packages = packages,
+        pins = pins,
         lock = lock,
         user = user,
         uid = uid,
         gid = gid,
+        entrypoint = entrypoint,
+        cmd = cmd,
+        env = env,
         **kwargs
     )
     _lock_update(

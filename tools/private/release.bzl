@@ -12,6 +12,7 @@ ReleaseInfo = provider(
         "report": "File: JSON report of each override applied",
         "python_version": "string: target CPython version, e.g. 3.11.2",
         "platform": "string: target wheel platform, e.g. manylinux_2_36_x86_64",
+        "base": "Target or None: the base image (rules_oci oci.pull), pinned by digest",
     },
 )
 
@@ -95,6 +96,7 @@ def _openstack_release_impl(ctx):
             report = report,
             python_version = ctx.attr.python_version,
             platform = ctx.attr.platform,
+            base = ctx.attr.base,
         ),
     ]
 
@@ -117,6 +119,9 @@ openstack_release = rule(
         "platform": attr.string(
             mandatory = True,
             doc = "Target wheel platform tag, e.g. manylinux_2_36_x86_64.",
+        ),
+        "base": attr.label(
+            doc = "Base image: an oci.pull repository pinned by digest in MODULE.bazel, e.g. @debian_bookworm.",
         ),
         "_citadel": attr.label(
             default = "//cmd/citadel",

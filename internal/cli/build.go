@@ -1,0 +1,108 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/citadel-build/citadel/internal/lock"
+	"github.com/citadel-build/citadel/internal/pipeline"
+)
+
+func newBuildCmd(g *globals) *cobra.Command {
+	var (
+		ff                 fetchFlags
+		idx                indexFlags
+		in                 pipeline.BuildInput
+		revision           string
+		noRevision, asJSON bool
+	)
+	cmd := &cobra.Command{
+		Use:   "build //images/SERVICE:RELEASE [--base REF] [-o DIR] [--archive FILE] [--push REPO[:TAG]]",
+		Short: "Build an image: constraints, lock check, fetch, venv and image, then push",
+		Long: `Build an image from its declaration, running every stage the way the Bazel rules do:
+
+  1. constraints  patch the release's pinned upstream upper-constraints with its overrides
+  2. lock         the committed lock must be current: re-resolved against the index, it must be
+                  byte-identical (offline: its recorded inputs must equal the declarations')
+  3. fetch        every locked file from --distdir, the cache or the index, verified by sha256
+  4. venv         the wheels installed into deterministic layers (--wheelhouse for sdists)
+  5. image        base + a layer adding the service user + the venv layers, with the config
+
+The base is the release's (base = "@REPO", an oci.pull pinned by digest in MODULE.bazel) unless
+--base gives oci:DIR[:REF], oci-archive:FILE[:REF] or REGISTRY/REPO@sha256:…; a reference without
+a digest is refused, and a multi-platform base gives the release's platform. The base must have
+the interpreter the venv links to at the lock's Python version.
+
+The image is written as an OCI image layout (-o, reference name RELEASE), also as an OCI archive
+with --archive, and pushed by digest with --push (Docker credential chain; blobs the registry
+has are not uploaded again). Labels and annotations: org.opencontainers.image.{title,version,
+source,revision,base.name,base.digest} and dev.citadel.{image,openstack.release,
+constraints.sha256,constraints.upstream.sha256,overrides,lock.sha256}. Times come from
+SOURCE_DATE_EPOCH (default 0): the same inputs give the same digest on any machine. The digest
+is printed; --json prints a summary.`,
+		Example: `  citadel build //images/horizon:2024.1 --wheelhouse out/wheelhouse
+  citadel build //images/horizon:2024.1 --base oci:out/bookworm:bookworm -o out/horizon --archive out/horizon.tar
+  citadel build //images/keystone:2024.1 --push registry.internal:5000/openstack/keystone:2024.1`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ws, label, err := parseImageLabel(g, args[0])
+			if err != nil {
+				return err
+			}
+			in.Workspace, in.Label = ws, label
+			if in.Out == "" {
+				in.Out = ws.Path(filepath.Join("out", label.Pkg, label.Name))
+			}
+			f, err := g.fetcher(&ff)
+			if err != nil {
+				return err
+			}
+			if !ff.offline {
+				client, err := idx.client()
+				if err != nil {
+					return err
+				}
+				in.Index = lock.Index(client)
+			}
+			if in.Epoch, err = sourceDateEpoch(); err != nil {
+				return err
+			}
+			switch {
+			case noRevision:
+			case revision != "":
+				in.Revision = revision
+			default:
+				in.Revision = ws.GitRevision()
+			}
+			stderr := cmd.ErrOrStderr()
+			in.Log = func(format string, a ...any) { fmt.Fprintf(stderr, format+"\n", a...) }
+			res, err := pipeline.Build(cmd.Context(), in, f)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				enc := json.NewEncoder(cmd.OutOrStdout())
+				enc.SetIndent("", "  ")
+				return enc.Encode(res)
+			}
+			fmt.Fprintln(cmd.OutOrStdout(), res.Digest)
+			return nil
+		},
+	}
+	ff.register(cmd)
+	idx.register(cmd)
+	fl := cmd.Flags()
+	fl.StringVar(&in.Base, "base", "", "base image: oci:DIR[:REF], oci-archive:FILE[:REF] or REGISTRY/REPO@sha256:… (default: the release's)")
+	fl.StringVarP(&in.Out, "output", "o", "", "OCI image layout directory to write (default: out/images/SERVICE/RELEASE in the workspace)")
+	fl.StringVar(&in.Archive, "archive", "", "also write the image as an OCI archive (tar) here")
+	fl.StringVar(&in.Push, "push", "", "push to REGISTRY/REPO[:TAG], by digest (and the tag if given)")
+	fl.StringVar(&in.Wheelhouse, "wheelhouse", "", "directory with wheelhouse.json: wheels built from the lock's needs_build sdists (see citadel wheelhouse)")
+	fl.StringVar(&in.Source, "source", "", "org.opencontainers.image.source label: URL of the repository")
+	fl.StringVar(&revision, "revision", "", "org.opencontainers.image.revision label (default: the workspace's git HEAD commit)")
+	fl.BoolVar(&noRevision, "no-revision", false, "do not label the image with a revision")
+	fl.BoolVar(&asJSON, "json", false, "print a JSON summary (digest, base, lock, layers, labels, push) instead of the digest")
+	return cmd
+}
