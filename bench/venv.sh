@@ -5,34 +5,15 @@
 # Usage: bash bench/venv.sh [IMAGE]   (default //images/horizon:2024.1); needs hyperfine, GNU time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-image=${1:-//images/horizon:2024.1}
-service=${image#//images/}; service=${service%%:*}; release=${image##*:}
-lockfile=images/$service/$release.lock.json
-
-work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
-[[ -x .cache/py/bin/uv ]] || { python3 -m venv .cache/py; .cache/py/bin/python -m pip install --quiet pip==26.3 wheel==0.48.0 uv==0.13.9; }
-export PIP_INDEX_URL=${CITADEL_TEST_INDEX_URL:-$(.cache/py/bin/python -c 'from pip._internal.models.index import PyPI; print(PyPI.simple_url)')}
-go build -o "$work/citadel" ./cmd/citadel
+source bench/lib.sh
+bench_setup "${1:-//images/horizon:2024.1}"
 cache=$PWD/.cache/citadel
 
 # Warm the wheel cache, build the wheelhouse once, and link every wheel under its file name.
-echo "setuptools<82" > "$work/bc.txt"
-"$work/citadel" --cache-dir "$cache" fetch "$image"
-"$work/citadel" --cache-dir "$cache" wheelhouse "$image" -o "$work/wheelhouse" --python "$PWD/.cache/py/bin/python" --build-constraint "$work/bc.txt"
-mkdir -p "$work/wheels"
-.cache/py/bin/python - "$lockfile" "$cache" "$work/wheels" "$work/wheelhouse" <<'PY'
-import json, os, sys
-lock, cache, out, wh = sys.argv[1:]
-built = {w["sdist_sha256"]: w["filename"] for w in json.load(open(os.path.join(wh, "wheelhouse.json")))["wheels"]}
-for p in json.load(open(lock))["packages"]:
-    if p.get("needs_build"):
-        os.symlink(os.path.join(wh, built[p["sha256"]]), os.path.join(out, built[p["sha256"]]))
-    else:
-        os.symlink(os.path.join(cache, "sha256", p["sha256"][:2], p["sha256"]), os.path.join(out, p["filename"]))
-PY
+bench_wheels "$PWD" "$work"
 
 pack='tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner --pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime -C "$d" -cf - . | gzip -n -6 > "$d.tar.gz"'
-citadel_cmd="$work/citadel --cache-dir $cache venv $image --offline --wheelhouse $work/wheelhouse -o $work/citadel-out"
+citadel_cmd="$citadel --cache-dir $cache venv $image --offline --wheelhouse $work/wheelhouse -o $work/citadel-out"
 uv_cmd="d=$work/uv-venv; rm -rf \$d \$d.tar.gz; .cache/py/bin/uv venv -q --python /usr/bin/python3.11 \$d && VIRTUAL_ENV=\$d .cache/py/bin/uv pip install -q --offline --no-deps --no-compile $work/wheels/*.whl && $pack"
 pip_cmd="d=$work/pip-venv; rm -rf \$d \$d.tar.gz; /usr/bin/python3.11 -m venv --without-pip \$d && .cache/py/bin/python -m pip --isolated -q --python \$d/bin/python install --no-deps --no-compile --no-index $work/wheels/*.whl && $pack"
 

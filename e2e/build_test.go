@@ -48,7 +48,7 @@ func (e env) builtOnce(t *testing.T, image string) *pipeline.BuildResult {
 		return r.(*pipeline.BuildResult)
 	}
 	base := rootfs.DebianBase(t)
-	r := e.build(t, "", image, "--base", "oci:"+base+":bookworm", "-o", filepath.Join(processTemp, "build", image))
+	r := e.build(t, "", image, "--base", "oci:"+base+":bookworm", "-o", filepath.Join(processTemp, "build", strings.NewReplacer("/", "_", ":", "_").Replace(image)))
 	builds.Store(image, r)
 	return r
 }

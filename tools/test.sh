@@ -9,6 +9,18 @@ GAZELLE_VERSION=v0.47.0                               # same as MODULE.bazel
 export GOBIN="$PWD/.cache/bin"
 [[ -x $GOBIN/buildifier ]] || GOFLAGS= go install "github.com/bazelbuild/buildtools/buildifier@$BUILDTOOLS_VERSION"
 [[ -x $GOBIN/gazelle ]] || GOFLAGS= go install "github.com/bazelbuild/bazel-gazelle/cmd/gazelle@$GAZELLE_VERSION"
+# The scanners the SBOM and scan acceptance tests compare against (several minutes to build on
+# a fresh machine; kept in .cache/bin afterwards).
+SYFT_VERSION=v1.57.2
+OSV_SCANNER_VERSION=v2.5.1 # v2.6 needs a newer Go than the machine's
+for t in "syft github.com/anchore/syft/cmd/syft@$SYFT_VERSION" "osv-scanner github.com/google/osv-scanner/v2/cmd/osv-scanner@$OSV_SCANNER_VERSION"; do
+  read -r bin pkg <<<"$t"
+  stamp=$GOBIN/.$bin.version
+  if [[ ! -x $GOBIN/$bin || $(cat "$stamp" 2>/dev/null) != "$pkg" ]]; then
+    GOFLAGS=-buildvcs=false go install "$pkg" && echo "$pkg" >"$stamp"
+  fi
+done
+export CITADEL_TEST_SYFT=$GOBIN/syft CITADEL_TEST_OSV_SCANNER=$GOBIN/osv-scanner
 
 # Python tools the acceptance tests compare against, pinned; and the package index pip uses by
 # default (Citadel itself has no built-in index).

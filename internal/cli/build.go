@@ -7,18 +7,79 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/citadel-build/citadel/internal/fetch"
 	"github.com/citadel-build/citadel/internal/lock"
 	"github.com/citadel-build/citadel/internal/pipeline"
 )
 
+// buildFlags are citadel build's inputs; sbom and scan take them too, to build an image first.
+type buildFlags struct {
+	ff                 fetchFlags
+	idx                indexFlags
+	in                 pipeline.BuildInput
+	revision           string
+	noRevision, asJSON bool
+}
+
+// register adds the flags; layoutFlag names the layout output flag ("output" for build, with
+// -o; "layout" where -o is another output).
+func (b *buildFlags) register(cmd *cobra.Command, layoutFlag string) {
+	b.ff.register(cmd)
+	b.idx.register(cmd)
+	fl := cmd.Flags()
+	fl.StringVar(&b.in.Base, "base", "", "base image: oci:DIR[:REF], oci-archive:FILE[:REF] or REGISTRY/REPO@sha256:… (default: the release's)")
+	usage := "OCI image layout directory to write (default: out/images/SERVICE/RELEASE in the workspace)"
+	if layoutFlag == "output" {
+		fl.StringVarP(&b.in.Out, layoutFlag, "o", "", usage)
+	} else {
+		fl.StringVar(&b.in.Out, layoutFlag, "", usage)
+	}
+	fl.StringVar(&b.in.Wheelhouse, "wheelhouse", "", "directory with wheelhouse.json: wheels built from the lock's needs_build sdists (see citadel wheelhouse)")
+	fl.StringVar(&b.in.Source, "source", "", "org.opencontainers.image.source label: URL of the repository")
+	fl.StringVar(&b.revision, "revision", "", "org.opencontainers.image.revision label (default: the workspace's git HEAD commit)")
+	fl.BoolVar(&b.noRevision, "no-revision", false, "do not label the image with a revision")
+}
+
+// build runs every stage for the image label arg and returns the result and the fetcher used.
+func (b *buildFlags) build(cmd *cobra.Command, g *globals, arg string) (*pipeline.BuildResult, *fetch.Fetcher, error) {
+	ws, label, err := parseImageLabel(g, arg)
+	if err != nil {
+		return nil, nil, err
+	}
+	in := b.in
+	in.Workspace, in.Label = ws, label
+	if in.Out == "" {
+		in.Out = ws.Path(filepath.Join("out", label.Pkg, label.Name))
+	}
+	f, err := g.fetcher(&b.ff)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !b.ff.offline {
+		client, err := b.idx.client()
+		if err != nil {
+			return nil, nil, err
+		}
+		in.Index = lock.Index(client)
+	}
+	if in.Epoch, err = sourceDateEpoch(); err != nil {
+		return nil, nil, err
+	}
+	switch {
+	case b.noRevision:
+	case b.revision != "":
+		in.Revision = b.revision
+	default:
+		in.Revision = ws.GitRevision()
+	}
+	stderr := cmd.ErrOrStderr()
+	in.Log = func(format string, a ...any) { fmt.Fprintf(stderr, format+"\n", a...) }
+	res, err := pipeline.Build(cmd.Context(), in, f)
+	return res, f, err
+}
+
 func newBuildCmd(g *globals) *cobra.Command {
-	var (
-		ff                 fetchFlags
-		idx                indexFlags
-		in                 pipeline.BuildInput
-		revision           string
-		noRevision, asJSON bool
-	)
+	var b buildFlags
 	cmd := &cobra.Command{
 		Use:   "build //images/SERVICE:RELEASE [--base REF] [-o DIR] [--archive FILE] [--push REPO[:TAG]]",
 		Short: "Build an image: constraints, lock check, fetch, venv and image, then push",
@@ -48,42 +109,11 @@ is printed; --json prints a summary.`,
   citadel build //images/keystone:2024.1 --push registry.internal:5000/openstack/keystone:2024.1`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ws, label, err := parseImageLabel(g, args[0])
+			res, _, err := b.build(cmd, g, args[0])
 			if err != nil {
 				return err
 			}
-			in.Workspace, in.Label = ws, label
-			if in.Out == "" {
-				in.Out = ws.Path(filepath.Join("out", label.Pkg, label.Name))
-			}
-			f, err := g.fetcher(&ff)
-			if err != nil {
-				return err
-			}
-			if !ff.offline {
-				client, err := idx.client()
-				if err != nil {
-					return err
-				}
-				in.Index = lock.Index(client)
-			}
-			if in.Epoch, err = sourceDateEpoch(); err != nil {
-				return err
-			}
-			switch {
-			case noRevision:
-			case revision != "":
-				in.Revision = revision
-			default:
-				in.Revision = ws.GitRevision()
-			}
-			stderr := cmd.ErrOrStderr()
-			in.Log = func(format string, a ...any) { fmt.Fprintf(stderr, format+"\n", a...) }
-			res, err := pipeline.Build(cmd.Context(), in, f)
-			if err != nil {
-				return err
-			}
-			if asJSON {
+			if b.asJSON {
 				enc := json.NewEncoder(cmd.OutOrStdout())
 				enc.SetIndent("", "  ")
 				return enc.Encode(res)
@@ -92,17 +122,10 @@ is printed; --json prints a summary.`,
 			return nil
 		},
 	}
-	ff.register(cmd)
-	idx.register(cmd)
+	b.register(cmd, "output")
 	fl := cmd.Flags()
-	fl.StringVar(&in.Base, "base", "", "base image: oci:DIR[:REF], oci-archive:FILE[:REF] or REGISTRY/REPO@sha256:… (default: the release's)")
-	fl.StringVarP(&in.Out, "output", "o", "", "OCI image layout directory to write (default: out/images/SERVICE/RELEASE in the workspace)")
-	fl.StringVar(&in.Archive, "archive", "", "also write the image as an OCI archive (tar) here")
-	fl.StringVar(&in.Push, "push", "", "push to REGISTRY/REPO[:TAG], by digest (and the tag if given)")
-	fl.StringVar(&in.Wheelhouse, "wheelhouse", "", "directory with wheelhouse.json: wheels built from the lock's needs_build sdists (see citadel wheelhouse)")
-	fl.StringVar(&in.Source, "source", "", "org.opencontainers.image.source label: URL of the repository")
-	fl.StringVar(&revision, "revision", "", "org.opencontainers.image.revision label (default: the workspace's git HEAD commit)")
-	fl.BoolVar(&noRevision, "no-revision", false, "do not label the image with a revision")
-	fl.BoolVar(&asJSON, "json", false, "print a JSON summary (digest, base, lock, layers, labels, push) instead of the digest")
+	fl.StringVar(&b.in.Archive, "archive", "", "also write the image as an OCI archive (tar) here")
+	fl.StringVar(&b.in.Push, "push", "", "push to REGISTRY/REPO[:TAG], by digest (and the tag if given)")
+	fl.BoolVar(&b.asJSON, "json", false, "print a JSON summary (digest, base, lock, layers, labels, push) instead of the digest")
 	return cmd
 }

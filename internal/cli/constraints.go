@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -8,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/citadel-build/citadel/internal/atomicfile"
+	"github.com/citadel-build/citadel/internal/audit"
 	"github.com/citadel-build/citadel/internal/pipeline"
 	"github.com/citadel-build/citadel/internal/workspace"
 )
@@ -17,7 +19,7 @@ func newConstraintsCmd(g *globals) *cobra.Command {
 		Use:   "constraints",
 		Short: "Work with a release's upper-constraints (stage 1)",
 	}
-	cmd.AddCommand(newConstraintsPatchCmd(g))
+	cmd.AddCommand(newConstraintsPatchCmd(g), newConstraintsAuditCmd(g))
 	return cmd
 }
 
@@ -101,4 +103,71 @@ func writeOutputs(stdout io.Writer, output string, data []byte, report string, r
 		return fmt.Errorf("write patched constraints: %w", err)
 	}
 	return nil
+}
+
+func newConstraintsAuditCmd(g *globals) *cobra.Command {
+	var (
+		ff              fetchFlags
+		dbs             []string
+		constraintsFile string
+		asJSON          bool
+	)
+	cmd := &cobra.Command{
+		Use:   "audit //releases/RELEASE --db DB... [--json]",
+		Short: "Scan a release's upstream constraint pins and propose overrides that fix them",
+		Long: `Match every pin of a release's upstream upper-constraints (before its overrides) against an OSV
+vulnerability database (--db, as for citadel scan; its PyPI positive control must pass) and
+propose, for each vulnerable pin, an override.pin to the lowest version that fixes all of its
+advisories: for each advisory the smallest fixed version above the pin, and of those the
+highest. Each proposal is printed in the release's override format, ready to paste into
+releases/RELEASE/BUILD.bazel, after a comment listing every advisory with its severity and fix.
+
+Pins the release's overrides already move to a fixed version are reported as covered and not
+proposed; an override that does not reach the fix is proposed again with the higher version.
+Advisories without a fixed version are listed: no override can fix them. --json prints every
+vulnerable pin with its advisories instead. --constraints FILE audits another file with the
+release's overrides.`,
+		Example: `  citadel constraints audit //releases/2023.1 --db osv/PyPI-all.zip --distdir ../shared/data
+  citadel constraints audit //releases/2024.1 --db @osv_pypi//file --json`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			l, err := workspace.ParseLabel(args[0], "")
+			if err != nil {
+				return &UsageError{err}
+			}
+			ws, err := g.openWorkspace()
+			if err != nil {
+				return err
+			}
+			f, err := g.fetcher(&ff)
+			if err != nil {
+				return err
+			}
+			props, rel, err := pipeline.Audit(cmd.Context(), pipeline.AuditInput{Workspace: ws, Label: l, ConstraintsFile: constraintsFile, DBs: dbs}, f)
+			if err != nil {
+				return err
+			}
+			out := cmd.OutOrStdout()
+			if asJSON {
+				enc := json.NewEncoder(out)
+				enc.SetIndent("", "  ")
+				return enc.Encode(props)
+			}
+			covered := 0
+			for _, p := range props {
+				if p.Covered {
+					covered++
+					fmt.Fprintf(out, "# %s %s: covered by the override to %s\n", p.Package, p.Pin, p.Override)
+				}
+			}
+			fmt.Fprint(out, audit.Starlark(props))
+			fmt.Fprintf(cmd.ErrOrStderr(), "%s: %d vulnerable pin(s), %d covered by its overrides, %d to override\n", rel.Label, len(props), covered, len(props)-covered)
+			return nil
+		},
+	}
+	ff.register(cmd)
+	cmd.Flags().StringArrayVar(&dbs, "db", nil, "OSV database: all.zip, directory of OSV JSON, or @repo//file pinned in MODULE.bazel (repeatable)")
+	cmd.Flags().StringVar(&constraintsFile, "constraints", "", "audit this constraints file instead of the release's pinned upstream")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print every vulnerable pin with its advisories as JSON")
+	return cmd
 }

@@ -44,7 +44,7 @@ MODULE.bazel (or --workspace).`,
 	root.PersistentFlags().StringVar(&g.workspace, "workspace", "", "workspace root (default: nearest parent directory with MODULE.bazel)")
 	root.PersistentFlags().StringVar(&g.cacheDir, "cache-dir", "", "content-addressed download cache (default: $XDG_CACHE_HOME/citadel or ~/.cache/citadel)")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &UsageError{err} })
-	root.AddCommand(newConstraintsCmd(g), newLockCmd(g), newFetchCmd(g), newVenvCmd(g), newWheelhouseCmd(g), newImageCmd(), newBuildCmd(g))
+	root.AddCommand(newConstraintsCmd(g), newLockCmd(g), newFetchCmd(g), newVenvCmd(g), newWheelhouseCmd(g), newImageCmd(), newBuildCmd(g), newSBOMCmd(g), newScanCmd(g))
 	return root
 }
 
@@ -98,4 +98,29 @@ func (g *globals) fetcher(ff *fetchFlags, extra ...fetch.Option) (*fetch.Fetcher
 func IsUsage(err error) bool {
 	var u *UsageError
 	return errors.As(err, &u)
+}
+
+// ExitError carries the exit status a command asks for (citadel scan: 1 for a failed gate, 2
+// for anything that kept it from deciding).
+type ExitError struct {
+	Code int
+	Err  error
+}
+
+func (e *ExitError) Error() string { return e.Err.Error() }
+func (e *ExitError) Unwrap() error { return e.Err }
+
+// ExitCode is the exit status for err: 0 without one, 2 for usage errors, the ExitError's code,
+// else 1.
+func ExitCode(err error) int {
+	var x *ExitError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &x):
+		return x.Code
+	case IsUsage(err):
+		return 2
+	}
+	return 1
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/bazelbuild/buildtools/build"
 
 	"github.com/citadel-build/citadel/internal/constraints"
+	"github.com/citadel-build/citadel/internal/scan"
 )
 
 // The Starlark override functions and the Go decoder read one schema: the parameters of
@@ -130,5 +131,56 @@ func TestStarlarkRulesMatchGoAttributes(t *testing.T) {
 		if !slices.Equal(starlark, goAttrs) {
 			t.Errorf("%s %s takes %v; the Go decoder accepts %v", tc.file, tc.def, starlark, goAttrs)
 		}
+	}
+}
+
+// scan.policy and scan.waiver take exactly the arguments the Go decoder accepts, and encode the
+// JSON keys scan.ParsePolicy reads.
+func TestStarlarkScanPolicyMatchesGo(t *testing.T) {
+	path := repoWorkspace(t).Path("tools/private/scan.bzl")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := build.ParseBzl(path, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	jsonKeys := map[string]bool{}
+	for _, rt := range []reflect.Type{reflect.TypeFor[scan.Policy](), reflect.TypeFor[scan.Waiver]()} {
+		for i := range rt.NumField() {
+			name, _, _ := strings.Cut(rt.Field(i).Tag.Get("json"), ",")
+			jsonKeys[name] = true
+		}
+	}
+	want := map[string][]string{"_policy": policyArgs, "_waiver": waiverArgs}
+	for _, stmt := range f.Stmt {
+		def, ok := stmt.(*build.DefStmt)
+		if !ok || want[def.Name] == nil {
+			continue
+		}
+		var params []string
+		for _, p := range def.Params {
+			switch p := p.(type) {
+			case *build.Ident:
+				params = append(params, p.Name)
+			case *build.AssignExpr:
+				params = append(params, p.LHS.(*build.Ident).Name)
+			}
+		}
+		if !slices.Equal(params, want[def.Name]) {
+			t.Errorf("%s(%v), want parameters %v", def.Name, params, want[def.Name])
+		}
+		build.Walk(def, func(x build.Expr, _ []build.Expr) {
+			if kv, ok := x.(*build.KeyValueExpr); ok {
+				if key := kv.Key.(*build.StringExpr).Value; !jsonKeys[key] {
+					t.Errorf("%s encodes key %q, which scan.Policy and scan.Waiver do not have", def.Name, key)
+				}
+			}
+		})
+		delete(want, def.Name)
+	}
+	if len(want) != 0 {
+		t.Errorf("functions not found in %s: %v", path, want)
 	}
 }

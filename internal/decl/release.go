@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/citadel-build/citadel/internal/constraints"
+	"github.com/citadel-build/citadel/internal/scan"
 	"github.com/citadel-build/citadel/internal/workspace"
 )
 
@@ -29,8 +30,11 @@ type Release struct {
 	PythonVersion string   // target CPython, e.g. "3.11.2"
 	Platform      string   // target wheel platform, e.g. "manylinux_2_36_x86_64"
 	Overrides     []constraints.Override
-	Base          *Base  // the base image, if the release declares one
-	Where         string // file:line of the declaration
+	Base          *Base // the base image, if the release declares one
+	// Policy is the vulnerability gate (scan_policy = scan.policy(...)); DefaultPolicy if the
+	// release declares none.
+	Policy scan.Policy
+	Where  string // file:line of the declaration
 }
 
 // Base is a base image pinned by digest: an oci.pull of rules_oci in MODULE.bazel.
@@ -63,7 +67,11 @@ var (
 
 // releaseAttrs are the arguments of openstack_release: the rule's public attributes and the
 // common ones.
-var releaseAttrs = []string{"name", "constraints", "overrides", "python_version", "platform", "base", "visibility", "tags"}
+var releaseAttrs = []string{"name", "constraints", "overrides", "python_version", "platform", "base", "scan_policy", "visibility", "tags"}
+
+// DefaultPolicy is the gate of a release that declares none (the Starlark attribute's default):
+// fail on HIGH and CRITICAL, unfixed included, nothing waived.
+var DefaultPolicy = scan.Policy{Severity: scan.High}
 
 // LoadRelease reads the release declared at label.
 func LoadRelease(ctx context.Context, ws *workspace.Workspace, label workspace.Label) (*Release, error) {
@@ -103,10 +111,68 @@ func LoadRelease(ctx context.Context, ws *workspace.Workspace, label workspace.L
 		r.Base, err = base(ctx, ws, c, baseLabel)
 		errs = append(errs, err)
 	}
+	r.Policy = DefaultPolicy
+	if pc, ok, err := c.Call("scan_policy"); err != nil {
+		errs = append(errs, err)
+	} else if ok {
+		r.Policy, err = policy(pc)
+		errs = append(errs, err)
+	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("release %s: %w", label, err)
 	}
 	return r, nil
+}
+
+// policyArgs and waiverArgs are the parameters of scan.policy and scan.waiver, in the order of
+// their Starlark definitions.
+var (
+	policyArgs = []string{"severity", "ignore_unfixed", "waivers"}
+	waiverArgs = []string{"id", "package", "justification", "expires", "owner", "vex_justification"}
+)
+
+// policy decodes scan.policy(...) into the policy the Bazel rule serialises to JSON.
+func policy(c *workspace.Call) (scan.Policy, error) {
+	p := DefaultPolicy
+	if c.Symbol != defsBzl+"%scan.policy" {
+		return p, fmt.Errorf("%s: %s: want scan.policy loaded from %s", c.Where(), c.Callee, defsBzl)
+	}
+	if err := checkAttrs(c, policyArgs...); err != nil {
+		return p, err
+	}
+	var errs []error
+	if s, ok, err := c.String("severity"); err != nil {
+		errs = append(errs, err)
+	} else if ok {
+		if p.Severity, err = scan.ParseLevel(s); err != nil {
+			errs = append(errs, fmt.Errorf("%s: scan.policy: %w", c.Where(), err))
+		}
+	}
+	var err error
+	p.IgnoreUnfixed, _, err = c.Bool("ignore_unfixed")
+	errs = append(errs, err)
+	calls, _, err := c.CallList("waivers")
+	errs = append(errs, err)
+	for _, wc := range calls {
+		if wc.Symbol != defsBzl+"%scan.waiver" {
+			errs = append(errs, fmt.Errorf("%s: %s: want scan.waiver loaded from %s", wc.Where(), wc.Callee, defsBzl))
+			continue
+		}
+		if err := checkAttrs(wc, waiverArgs...); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		w := scan.Waiver{Where: wc.Where()}
+		for _, f := range []struct {
+			attr string
+			dst  *string
+		}{{"id", &w.ID}, {"package", &w.Package}, {"justification", &w.Justification}, {"expires", &w.Expires}, {"owner", &w.Owner}, {"vex_justification", &w.VEXJustification}} {
+			*f.dst, _, err = wc.String(f.attr)
+			errs = append(errs, err)
+		}
+		p.Waivers = append(p.Waivers, w)
+	}
+	return p, errors.Join(append(errs, p.Check())...)
 }
 
 // base resolves "@repo" through MODULE.bazel's oci.pull of that name, which must pin a digest.
@@ -173,15 +239,25 @@ func checkAttrs(c *workspace.Call, allowed ...string) error {
 	return fmt.Errorf("%s: %s: unknown argument(s) %s (allowed: %s)", c.Where(), c.Callee, strings.Join(unknown, ", "), strings.Join(allowed, ", "))
 }
 
-// upstream resolves "@repo//file" through MODULE.bazel's http_file of that name.
+// upstream resolves the constraints label of a release through MODULE.bazel.
 func upstream(ctx context.Context, ws *workspace.Workspace, c *workspace.Call, label string) (Upstream, error) {
+	u, err := HTTPFile(ctx, ws, label)
+	if err != nil {
+		return Upstream{}, fmt.Errorf("%s: constraints %w", c.Where(), err)
+	}
+	return u, nil
+}
+
+// HTTPFile resolves "@repo//file" through MODULE.bazel's http_file of that name: a file pinned by
+// URL and sha256, such as an upstream upper-constraints or a vulnerability database snapshot.
+func HTTPFile(ctx context.Context, ws *workspace.Workspace, label string) (Upstream, error) {
 	m := repoFileLabel.FindStringSubmatch(label)
 	if m == nil {
-		return Upstream{}, fmt.Errorf("%s: constraints %q: want the label of an http_file pinned in MODULE.bazel, e.g. @upper_constraints_2023_1//file", c.Where(), label)
+		return Upstream{}, fmt.Errorf("%q: want the label of an http_file pinned in MODULE.bazel, e.g. @upper_constraints_2023_1//file", label)
 	}
 	repo, err := ws.Repo(ctx, m[1])
 	if err != nil {
-		return Upstream{}, fmt.Errorf("%s: constraints %q: %w", c.Where(), label, err)
+		return Upstream{}, fmt.Errorf("%q: %w", label, err)
 	}
 	if repo.Callee != "http_file" {
 		return Upstream{}, fmt.Errorf("%s: repository %s is a %s, want an http_file", repo.Where(), m[1], repo.Callee)

@@ -4,10 +4,12 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/citadel-build/citadel/internal/constraints"
+	"github.com/citadel-build/citadel/internal/scan"
 	"github.com/citadel-build/citadel/internal/workspace"
 )
 
@@ -49,6 +51,45 @@ func TestLoadRepositoryReleases(t *testing.T) {
 				t.Errorf("%s: override %+v lacks a reason or position", tc.label, o)
 			}
 		}
+	}
+}
+
+// A release's scan.policy decodes into the gate's policy, waivers with their declaration; a
+// release without one gets the default.
+func TestLoadScanPolicy(t *testing.T) {
+	root := t.TempDir()
+	build := `load("//tools:defs.bzl", "openstack_release", "scan")
+openstack_release(name = "r", constraints = "@uc//file", python_version = "3.11.2", platform = "manylinux_2_36_x86_64",
+    scan_policy = scan.policy(
+        severity = "MEDIUM",
+        ignore_unfixed = True,
+        waivers = [scan.waiver(id = "CVE-2005-2541", package = "tar", justification = "only trusted archives", expires = "2027-03-31",
+            owner = "security@example.org", vex_justification = "vulnerable_code_not_in_execute_path")],
+    ))
+openstack_release(name = "plain", constraints = "@uc//file", python_version = "3.11.2", platform = "manylinux_2_36_x86_64")
+`
+	for name, content := range map[string]string{"MODULE.bazel": module, "r/BUILD.bazel": build} {
+		os.MkdirAll(filepath.Dir(filepath.Join(root, name)), 0o755)
+		if err := os.WriteFile(filepath.Join(root, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ws, err := workspace.Open(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := LoadRelease(context.Background(), ws, workspace.Label{Pkg: "r", Name: "r"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := scan.Policy{Severity: scan.Medium, IgnoreUnfixed: true, Waivers: []scan.Waiver{{ID: "CVE-2005-2541", Package: "tar", Justification: "only trusted archives",
+		Expires: "2027-03-31", Owner: "security@example.org", VEXJustification: "vulnerable_code_not_in_execute_path", Where: "r/BUILD.bazel:6"}}}
+	if !reflect.DeepEqual(r.Policy, want) {
+		t.Errorf("policy %+v, want %+v", r.Policy, want)
+	}
+	plain, err := LoadRelease(context.Background(), ws, workspace.Label{Pkg: "r", Name: "plain"})
+	if err != nil || !reflect.DeepEqual(plain.Policy, DefaultPolicy) {
+		t.Errorf("default policy %+v, %v", plain.Policy, err)
 	}
 }
 
@@ -126,6 +167,18 @@ openstack_release(name = "r", constraints = "@uc//file", python_version = "3.11.
 openstack_release(name = "r", constraints = "@uc//file", python_version = "3.11.2", platform = "manylinux_2_36_x86_64",
     overrides = [override.pin(package = "a", expect = 1, version = "2", reason = "r", advisories = "CVE-1", downgrade = "yes")])`,
 			[]string{"expect = ...): want a string literal, got 1", "advisories = ...): want a list of strings", "downgrade = ...): want True or False"}},
+		{"policy not from defs", `load("//tools:defs.bzl", "openstack_release")
+openstack_release(name = "r", constraints = "@uc//file", python_version = "3.11.2", platform = "manylinux_2_36_x86_64", scan_policy = policy())`,
+			[]string{"want scan.policy loaded from //tools:defs.bzl"}},
+		{"policy with bad severity and waivers", `load("//tools:defs.bzl", "openstack_release", "scan")
+openstack_release(name = "r", constraints = "@uc//file", python_version = "3.11.2", platform = "manylinux_2_36_x86_64",
+    scan_policy = scan.policy(severity = "SEVERE", ignore_unfixed = "yes", waivers = [
+        scan.waiver(id = "CVE-1", package = "tar", justification = "j", owner = "o"),
+        scan.waiver(id = "CVE-2", package = "tar", justification = "j", owner = "o", expires = "2027-01-01", until = "x"),
+        scan.waiver(id = "CVE-3", package = "tar", justification = "j", owner = "o", expires = "31.12.2027"),
+    ]))`,
+			[]string{`severity "SEVERE"`, "ignore_unfixed = ...): want True or False", "r/BUILD.bazel:4: waiver CVE-1 of tar: missing expires",
+				"scan.waiver: unknown argument(s) until", `r/BUILD.bazel:6: waiver CVE-3 of tar: expires "31.12.2027"`}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			root := t.TempDir()

@@ -59,23 +59,3 @@ func FuzzBaseLayers(f *testing.F) {
 		userFiles(fs, account{user: "horizon", group: "horizon", uid: 42424, gid: 42424, home: "/var/lib/horizon", shell: "/usr/sbin/nologin"})
 	})
 }
-
-// FuzzDpkgStatus parses arbitrary status files: every package found is named by a Package field.
-func FuzzDpkgStatus(f *testing.F) {
-	f.Add([]byte(dpkgEntry("python3.11", "3.11.2-6+deb12u6") + dpkgEntry("libc6", "2.36-9+deb12u10")))
-	f.Add([]byte("Package: x\nStatus: deinstall ok config-files\nVersion: 1\n\nPackage:\n"))
-	f.Fuzz(func(t *testing.T, status []byte) {
-		pkgs, err := dpkgInstalled(status)
-		if err != nil {
-			return
-		}
-		for name, version := range pkgs {
-			if !bytes.Contains(status, []byte(name)) {
-				t.Fatalf("package %q is not in the status file", name)
-			}
-			if v := upstreamVersion(version); strings.ContainsAny(v, "+~:") && !strings.Contains(version, v) {
-				t.Fatalf("upstreamVersion(%q) = %q", version, v)
-			}
-		}
-	})
-}

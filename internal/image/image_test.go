@@ -328,16 +328,6 @@ func TestAssembleConfigErrors(t *testing.T) {
 	}
 }
 
-func TestUpstreamVersion(t *testing.T) {
-	for in, want := range map[string]string{
-		"3.11.2-6+deb12u6": "3.11.2", "3.11.2-1+b1": "3.11.2", "1:3.10.12-1~22.04.3": "3.10.12", "3.12.3": "3.12.3",
-	} {
-		if got := upstreamVersion(in); got != want {
-			t.Errorf("upstreamVersion(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 func TestAssembleTurnsDockerBaseIntoOCI(t *testing.T) {
 	base := mutate.MediaType(syntheticImage(t, baseLayer(t, "11")), types.DockerManifestSchema2)
 	base = mutate.ConfigMediaType(base, types.DockerConfigJSON)

@@ -2,14 +2,14 @@ package image
 
 import (
 	"archive/tar"
-	"bufio"
-	"bytes"
 	"fmt"
 	"path"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/citadel-build/citadel/internal/dpkg"
 )
 
 const dpkgStatus = "/var/lib/dpkg/status"
@@ -82,67 +82,18 @@ func basePythons(fs *baseFS) (map[int]string, error) {
 		}
 	}
 	if e := fs.files[dpkgStatus]; e != nil {
-		pkgs, err := dpkgInstalled(e.data)
+		pkgs, err := dpkg.ParseStatus("base's "+dpkgStatus, e.data)
 		if err != nil {
-			return nil, fmt.Errorf("base's %s: %w", dpkgStatus, err)
+			return nil, err
 		}
-		for name, version := range pkgs {
-			if m := pyPackage.FindStringSubmatch(name); m != nil {
+		for _, p := range pkgs {
+			if m := pyPackage.FindStringSubmatch(p.Name); m != nil {
 				v, _ := strconv.Atoi(m[1])
-				have[v] = " (" + upstreamVersion(version) + ")"
+				have[v] = " (" + dpkg.UpstreamVersion(p.Version) + ")"
 			}
 		}
 	}
 	return have, nil
-}
-
-// dpkgInstalled returns the version of every package the status file marks installed.
-func dpkgInstalled(status []byte) (map[string]string, error) {
-	out := map[string]string{}
-	sc := bufio.NewScanner(bytes.NewReader(status))
-	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
-	var name, version, state string
-	flush := func() {
-		if name != "" && strings.HasSuffix(state, " installed") {
-			out[name] = version
-		}
-		name, version, state = "", "", ""
-	}
-	for sc.Scan() {
-		line := sc.Text()
-		if line == "" {
-			flush()
-			continue
-		}
-		k, v, ok := strings.Cut(line, ":")
-		if !ok || strings.HasPrefix(line, " ") {
-			continue
-		}
-		switch k {
-		case "Package":
-			name = strings.TrimSpace(v)
-		case "Version":
-			version = strings.TrimSpace(v)
-		case "Status":
-			state = strings.TrimSpace(v)
-		}
-	}
-	flush()
-	return out, sc.Err()
-}
-
-// upstreamVersion is the upstream part of a Debian version: "3.11.2-6+deb12u6" -> "3.11.2".
-func upstreamVersion(v string) string {
-	if _, after, ok := strings.Cut(v, ":"); ok {
-		v = after
-	}
-	if i := strings.LastIndex(v, "-"); i >= 0 {
-		v = v[:i]
-	}
-	if i := strings.IndexAny(v, "+~"); i >= 0 {
-		v = v[:i]
-	}
-	return v
 }
 
 func sortedKeys(m map[int]string) []int {

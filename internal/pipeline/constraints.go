@@ -29,9 +29,10 @@ type PatchInput struct {
 
 // Patched is a patched constraints file and its report.
 type Patched struct {
-	Result  *constraints.Result
-	Report  constraints.Report
-	Release *decl.Release // nil without a Label
+	Upstream *constraints.File // the upstream file, parsed, before the overrides
+	Result   *constraints.Result
+	Report   constraints.Report
+	Release  *decl.Release // nil without a Label
 }
 
 // PatchConstraints runs stage 1.
@@ -94,7 +95,7 @@ func PatchConstraints(ctx context.Context, in PatchInput, f *fetch.Fetcher) (*Pa
 	if err != nil {
 		return nil, err
 	}
-	out.Result = res
+	out.Upstream, out.Result = file, res
 	out.Report = constraints.Report{Release: name, Upstream: upstream, PatchedSHA256: res.SHA256(), Changes: res.Changes}
 	return out, nil
 }

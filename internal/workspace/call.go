@@ -169,6 +169,19 @@ func (c *Call) CallList(attr string) ([]*Call, bool, error) {
 	return out, true, nil
 }
 
+// Call decodes an argument that is a call, such as scan.policy(...).
+func (c *Call) Call(attr string) (*Call, bool, error) {
+	e, ok := c.args[attr]
+	if !ok || isNone(e) {
+		return nil, false, nil
+	}
+	ce, ok := e.(*build.CallExpr)
+	if !ok {
+		return nil, true, c.errorf(attr, e, "want a call such as scan.policy(...), got %s", build.FormatString(e))
+	}
+	return newCall(c.File, ce, c.loaded), true, nil
+}
+
 func isNone(e build.Expr) bool {
 	id, ok := e.(*build.Ident)
 	return ok && id.Name == "None"

@@ -13,6 +13,7 @@ ReleaseInfo = provider(
         "python_version": "string: target CPython version, e.g. 3.11.2",
         "platform": "string: target wheel platform, e.g. manylinux_2_36_x86_64",
         "base": "Target or None: the base image (rules_oci oci.pull), pinned by digest",
+        "scan_policy": "string: the vulnerability gate's policy, JSON (scan.policy)",
     },
 )
 
@@ -97,6 +98,7 @@ def _openstack_release_impl(ctx):
             python_version = ctx.attr.python_version,
             platform = ctx.attr.platform,
             base = ctx.attr.base,
+            scan_policy = ctx.attr.scan_policy,
         ),
     ]
 
@@ -122,6 +124,10 @@ openstack_release = rule(
         ),
         "base": attr.label(
             doc = "Base image: an oci.pull repository pinned by digest in MODULE.bazel, e.g. @debian_bookworm.",
+        ),
+        "scan_policy": attr.string(
+            default = "{\"severity\": \"HIGH\", \"ignore_unfixed\": false, \"waivers\": []}",
+            doc = "The vulnerability gate: scan.policy(severity, ignore_unfixed, waivers).",
         ),
         "_citadel": attr.label(
             default = "//cmd/citadel",
