@@ -144,17 +144,7 @@ func TestBuildIsReproducibleAndRunsFromRegistry(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	layers, err := rootfs.LayoutLayers(pulled)
-	if err != nil {
-		t.Fatal(err)
-	}
-	root := filepath.Join(t.TempDir(), "rootfs")
-	if err := os.MkdirAll(root, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := rootfs.Unpack(root, layers...); err != nil {
-		t.Fatal(err)
-	}
+	root := unpackLayout(t, pulled)
 	if cf.Config.User != "42424:42424" || !slices.Contains(cf.Config.Env, "PATH=/var/lib/openstack/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin") {
 		t.Fatalf("config user %q env %q", cf.Config.User, cf.Config.Env)
 	}
@@ -284,4 +274,55 @@ func TestBuildKeystoneSharesLayersWithHorizon(t *testing.T) {
 	}
 	t.Logf("keystone shares %.1f MB of its %.1f MB with horizon; venv: %.1f of %.1f MB (%v)",
 		float64(shared)/1e6, float64(k.Size)/1e6, float64(sharedVenv)/1e6, float64(venvTotal)/1e6, names)
+}
+
+// The hermetic form — citadel venv and citadel image with explicit paths, the command lines of
+// the Bazel rule's actions — gives the digest citadel build gives, and refuses a lock that was
+// not resolved against the release's patched constraints.
+func TestHermeticFormGivesTheBuildDigest(t *testing.T) {
+	e := setup(t)
+	base := rootfs.DebianBase(t)
+	built := e.build(t, "", horizon, "--base", "oci:"+base+":bookworm", "-o", filepath.Join(t.TempDir(), "layout"), "--no-revision", "--offline")
+	dir := t.TempDir()
+	report := filepath.Join(dir, "report.json")
+	if _, stderr, err := e.citadel(t, "constraints", "patch", "//releases/2024.1", "--distdir", e.shared, "--offline", "-o", filepath.Join(dir, "uc.txt"), "--report", report); err != nil {
+		t.Fatalf("constraints patch: %v\n%s", err, stderr)
+	}
+	lockFile := filepath.Join(e.root, "images", "horizon", "2024.1.lock.json")
+	args := []string{"venv", "--lock", lockFile, "--wheelhouse", e.wheelhouse(t, horizon), "-o", filepath.Join(dir, "venv")}
+	for _, p := range e.lockOf(t, horizon).Packages {
+		args = append(args, "--wheel", filepath.Join(e.cacheDir, "sha256", p.SHA256[:2], p.SHA256))
+	}
+	if _, stderr, err := e.citadel(t, args...); err != nil {
+		t.Fatalf("venv: %v\n%s", err, stderr)
+	}
+	image := func(report string) (string, error) {
+		stdout, _, err := e.citadel(t, "image", "--base", "oci:"+base+":bookworm", "--venv", filepath.Join(dir, "venv"), "-o", filepath.Join(dir, "image"),
+			"--user", "horizon", "--uid", "42424", "--gid", "42424", "--tag", "2024.1",
+			"--image-label", horizon, "--release", "2024.1", "--lock", lockFile, "--report", report,
+			"--module", filepath.Join(e.root, "MODULE.bazel"), "--base-repo", "debian_bookworm")
+		return strings.TrimSpace(stdout), err
+	}
+	digest, err := image(report)
+	if err != nil {
+		t.Fatalf("image: %v", err)
+	}
+	if digest != built.Digest {
+		t.Fatalf("the hermetic form gives %s, citadel build %s", digest, built.Digest)
+	}
+	data, err := os.ReadFile(report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r map[string]any
+	if err := json.Unmarshal(data, &r); err != nil {
+		t.Fatal(err)
+	}
+	r["patched_sha256"] = strings.Repeat("0", 64)
+	stale, _ := json.Marshal(r)
+	write(t, filepath.Join(dir, "stale.json"), string(stale))
+	if _, err := image(filepath.Join(dir, "stale.json")); err == nil || !strings.Contains(err.Error(), "is out of date") {
+		t.Fatalf("stale lock: %v", err)
+	}
+	t.Logf("hermetic venv + image: %s, as citadel build", digest)
 }

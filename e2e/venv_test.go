@@ -65,17 +65,7 @@ func TestVenvRunsOnDebianBase(t *testing.T) {
 		t.Fatalf("image: %v\n%s", err, stderr)
 	}
 	t.Logf("image %s", strings.TrimSpace(digest))
-	layers, err := rootfs.LayoutLayers(layout)
-	if err != nil {
-		t.Fatal(err)
-	}
-	root := filepath.Join(t.TempDir(), "rootfs")
-	if err := os.MkdirAll(root, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := rootfs.Unpack(root, layers...); err != nil {
-		t.Fatal(err)
-	}
+	root := unpackLayout(t, layout)
 	django := e.lockOf(t, "//images/horizon:2024.1")
 	want := ""
 	for _, p := range django.Packages {
@@ -281,4 +271,21 @@ func treeFiles(t *testing.T, root, site string, roots map[string]bool) map[strin
 		})
 	}
 	return out
+}
+
+// unpackLayout unpacks the image of an OCI layout into a fresh root filesystem for runc.
+func unpackLayout(t *testing.T, layout string) string {
+	t.Helper()
+	layers, err := rootfs.LayoutLayers(layout)
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := filepath.Join(t.TempDir(), "rootfs")
+	if err := os.MkdirAll(root, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := rootfs.Unpack(root, layers...); err != nil {
+		t.Fatal(err)
+	}
+	return root
 }

@@ -111,12 +111,10 @@ func sameMarker(a, b string) bool {
 
 // compare orders two PEP 440 versions; versions that do not parse compare as text.
 func compare(a, b string) int {
-	va, errA := pep440.Parse(a)
-	vb, errB := pep440.Parse(b)
-	if errA != nil || errB != nil {
-		return strings.Compare(a, b)
+	if c, err := pep440.CompareStrings(a, b); err == nil {
+		return c
 	}
-	return va.Compare(vb)
+	return strings.Compare(a, b)
 }
 
 // Starlark writes the proposals that still need an override as override.pin calls to paste into

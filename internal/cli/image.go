@@ -1,13 +1,25 @@
 package cli
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
 	"fmt"
+	"maps"
+	"os"
+	"path/filepath"
 	"strings"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/spf13/cobra"
 
+	"github.com/citadel-build/citadel/internal/constraints"
+	"github.com/citadel-build/citadel/internal/decl"
 	"github.com/citadel-build/citadel/internal/image"
+	"github.com/citadel-build/citadel/internal/jsonfile"
+	"github.com/citadel-build/citadel/internal/lock"
+	"github.com/citadel-build/citadel/internal/pipeline"
+	"github.com/citadel-build/citadel/internal/workspace"
 )
 
 func newImageCmd() *cobra.Command {
@@ -15,6 +27,9 @@ func newImageCmd() *cobra.Command {
 		base, venvDir, out, tag, platform string
 		cfg                               image.Config
 		labels                            []string
+		li                                pipeline.LabelInput
+		lockFile, reportFile              string
+		module, baseRepo                  string
 	)
 	cmd := &cobra.Command{
 		Use:   "image --base oci:DIR[:REF] --venv DIR -o LAYOUT --user NAME --uid N --gid N",
@@ -30,7 +45,12 @@ with the service user and group in /etc/passwd, /etc/group and /etc/shadow (writ
 deterministically, not by useradd) and its home directory, then the venv layers as they are.
 The config sets the user (uid:gid), PATH with the venv's bin first, entrypoint, cmd and labels
 (also manifest annotations); created and history times come from SOURCE_DATE_EPOCH. The same
-inputs always give the same manifest digest, which is printed.`,
+inputs always give the same manifest digest, which is printed.
+
+With --image-label, --release, --lock and --report (the release's constraints report) the image
+gets the labels citadel build gives it, so the two executors produce the same digest; the lock
+must have been resolved against that report's patched constraints (a stale lock is refused).
+--module MODULE.bazel and --base-repo NAME name the base's oci.pull, for base.name.`,
 		Example: `  citadel image --base oci:out/bookworm:bookworm --venv out/venv -o out/horizon \
     --user horizon --uid 42424 --gid 42424 --tag horizon:2024.1 --label org.opencontainers.image.version=24.0.2`,
 		Args: cobra.NoArgs,
@@ -59,9 +79,11 @@ inputs always give the same manifest digest, which is printed.`,
 			if err != nil {
 				return err
 			}
-			if _, set := cfg.Labels["org.opencontainers.image.base.digest"]; !set {
-				cfg.Labels["org.opencontainers.image.base.digest"] = baseDigest
+			declared := cfg.Labels
+			if cfg.Labels, err = buildLabels(cmd, li, lockFile, reportFile, module, baseRepo, base, baseDigest); err != nil {
+				return err
 			}
+			maps.Copy(cfg.Labels, declared)
 			assembled, err := image.Assemble(cmd.Context(), img, venvDir, cfg)
 			if err != nil {
 				return err
@@ -87,6 +109,66 @@ inputs always give the same manifest digest, which is printed.`,
 	f.StringArrayVar(&cfg.Entrypoint, "entrypoint", nil, "entrypoint, one argument per flag")
 	f.StringArrayVar(&cfg.Cmd, "cmd", nil, "command, one argument per flag")
 	f.StringArrayVar(&cfg.Env, "env", nil, "KEY=VALUE added after PATH (repeatable)")
-	f.StringArrayVar(&labels, "label", nil, "KEY=VALUE label and annotation (repeatable)")
+	f.StringArrayVar(&labels, "label", nil, "KEY=VALUE label and annotation (repeatable; over the computed ones)")
+	f.StringVar(&li.Image, "image-label", "", "the image's label, e.g. //images/horizon:2024.1 (with --release, --lock, --report)")
+	f.StringVar(&li.Release, "release", "", "the OpenStack release, e.g. 2024.1")
+	f.StringVar(&lockFile, "lock", "", "the lock the venv was installed from")
+	f.StringVar(&reportFile, "report", "", "the release's constraints report (citadel constraints patch --report)")
+	f.StringVar(&module, "module", "", "MODULE.bazel declaring the base's oci.pull (with --base-repo)")
+	f.StringVar(&baseRepo, "base-repo", "", "the name of the base's oci.pull, e.g. debian_bookworm")
+	f.StringVar(&li.Source, "source", "", "org.opencontainers.image.source label")
+	f.StringVar(&li.Revision, "revision", "", "org.opencontainers.image.revision label")
 	return cmd
+}
+
+// buildLabels are the labels citadel build sets, from the declaration's parts given as flags;
+// without them, only the base digest.
+func buildLabels(cmd *cobra.Command, li pipeline.LabelInput, lockFile, reportFile, module, baseRepo, baseRef, baseDigest string) (map[string]string, error) {
+	given := 0
+	for _, s := range []string{li.Image, li.Release, lockFile, reportFile} {
+		if s != "" {
+			given++
+		}
+	}
+	switch {
+	case given == 0:
+		return map[string]string{"org.opencontainers.image.base.digest": baseDigest}, nil
+	case given < 4:
+		return nil, &UsageError{errors.New("--image-label, --release, --lock and --report go together")}
+	case (module == "") != (baseRepo == ""):
+		return nil, &UsageError{errors.New("--module and --base-repo go together")}
+	}
+	data, err := os.ReadFile(lockFile)
+	if err != nil {
+		return nil, err
+	}
+	l, err := lock.Unmarshal(lockFile, data)
+	if err != nil {
+		return nil, err
+	}
+	reportData, err := os.ReadFile(reportFile)
+	if err != nil {
+		return nil, err
+	}
+	var report constraints.Report
+	if err := jsonfile.Unmarshal(reportFile, reportData, &report); err != nil {
+		return nil, fmt.Errorf("constraints report %w", err)
+	}
+	if err := pipeline.CheckLockAgainstReport(lockFile, l, report); err != nil {
+		return nil, err
+	}
+	var declared *decl.Base
+	if module != "" {
+		ws, err := workspace.Open(filepath.Dir(module))
+		if err != nil {
+			return nil, err
+		}
+		if declared, err = decl.OCIPull(cmd.Context(), ws, baseRepo); err != nil {
+			return nil, err
+		}
+	}
+	sum := sha256.Sum256(data)
+	li.Report, li.Lock, li.LockSHA256 = report, l, hex.EncodeToString(sum[:])
+	li.BaseName, li.BaseDigest = pipeline.BaseNameOf(baseRef, baseDigest, declared), baseDigest
+	return pipeline.ImageLabels(li)
 }

@@ -36,7 +36,7 @@ are aliases of each other (GHSA, PYSEC, CVE, DSA) are one finding.
 
 --db (repeatable) is an OSV all.zip export, a directory of OSV JSON files (or of zips), or the
 @repo//file label of an http_file that pins a snapshot by sha256 in MODULE.bazel, fetched like
-every other input. Before scanning, the database must find known advisories in a known
+every other input; by default, the image declaration's vulndb. Before scanning, the database must find known advisories in a known
 vulnerable version of each ecosystem scanned (urllib3 1.26.12: CVE-2023-43804; glibc
 2.36-9+deb12u2 in Debian 12: CVE-2023-4911); an empty, truncated or wrong database is an error,
 never a pass.
@@ -89,10 +89,13 @@ func runScan(cmd *cobra.Command, g *globals, args []string, subj *subjectFlags, 
 		now = t
 	}
 	in := pipeline.ScanInput{DBs: dbs, PolicyFile: policyFile, Now: now}
-	var err error
-	if in.Workspace, err = g.openWorkspace(); err != nil && policyFile == "" {
+	// A workspace gives the release's policy and resolves @repo//file databases; an SBOM scanned
+	// with --policy and database paths needs none.
+	ws, err := g.openWorkspace()
+	if err != nil && g.workspace != "" {
 		return err
 	}
+	in.Workspace = ws
 	var doc *sbom.Document
 	var declared *decl.Image
 	switch {

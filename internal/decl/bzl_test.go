@@ -17,7 +17,25 @@ import (
 // override.pin/remove/add must be the keyword arguments Load accepts, and the keys they
 // JSON-encode must be fields of constraints.Override.
 func TestStarlarkOverridesMatchGoSchema(t *testing.T) {
-	path := repoWorkspace(t).Path("tools/private/release.bzl")
+	want := map[string][]string{}
+	for name, kind := range overrideKinds {
+		want["_"+strings.TrimPrefix(name, "override.")] = kind.args
+	}
+	checkStarlarkFunctions(t, "tools/private/release.bzl", want, reflect.TypeFor[constraints.Override]())
+}
+
+// scan.policy and scan.waiver take exactly the arguments the Go decoder accepts, and encode the
+// JSON keys scan.ParsePolicy reads.
+func TestStarlarkScanPolicyMatchesGo(t *testing.T) {
+	checkStarlarkFunctions(t, "tools/private/scan.bzl", map[string][]string{"_policy": policyArgs, "_waiver": waiverArgs},
+		reflect.TypeFor[scan.Policy](), reflect.TypeFor[scan.Waiver]())
+}
+
+// checkStarlarkFunctions checks that each function of want in the .bzl file takes exactly its
+// parameters, in order, and JSON-encodes only keys that are fields of the Go types.
+func checkStarlarkFunctions(t *testing.T, file string, want map[string][]string, types ...reflect.Type) {
+	t.Helper()
+	path := repoWorkspace(t).Path(file)
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -27,38 +45,25 @@ func TestStarlarkOverridesMatchGoSchema(t *testing.T) {
 		t.Fatal(err)
 	}
 	jsonFields := map[string]bool{}
-	rt := reflect.TypeFor[constraints.Override]()
-	for i := range rt.NumField() {
-		if name, _, _ := strings.Cut(rt.Field(i).Tag.Get("json"), ","); name != "-" {
-			jsonFields[name] = true
+	for _, rt := range types {
+		for i := range rt.NumField() {
+			if name, _, _ := strings.Cut(rt.Field(i).Tag.Get("json"), ","); name != "-" {
+				jsonFields[name] = true
+			}
 		}
-	}
-	want := map[string][]string{}
-	for name, kind := range overrideKinds {
-		want["_"+strings.TrimPrefix(name, "override.")] = kind.args
 	}
 	for _, stmt := range f.Stmt {
 		def, ok := stmt.(*build.DefStmt)
 		if !ok || want[def.Name] == nil {
 			continue
 		}
-		var params []string
-		for _, p := range def.Params {
-			switch p := p.(type) {
-			case *build.Ident:
-				params = append(params, p.Name)
-			case *build.AssignExpr:
-				params = append(params, p.LHS.(*build.Ident).Name)
-			}
-		}
-		if !slices.Equal(params, want[def.Name]) {
+		if params := defParams(def); !slices.Equal(params, want[def.Name]) {
 			t.Errorf("%s(%v), want parameters %v", def.Name, params, want[def.Name])
 		}
 		build.Walk(def, func(x build.Expr, _ []build.Expr) {
 			if kv, ok := x.(*build.KeyValueExpr); ok {
-				key := kv.Key.(*build.StringExpr).Value
-				if !jsonFields[key] {
-					t.Errorf("%s encodes key %q, which constraints.Override does not have", def.Name, key)
+				if key := kv.Key.(*build.StringExpr).Value; !jsonFields[key] {
+					t.Errorf("%s encodes key %q, which %v do not have", def.Name, key, types)
 				}
 			}
 		})
@@ -67,6 +72,20 @@ func TestStarlarkOverridesMatchGoSchema(t *testing.T) {
 	if len(want) != 0 {
 		t.Errorf("functions not found in %s: %v", path, want)
 	}
+}
+
+// defParams are the names of a Starlark function's parameters, in order.
+func defParams(def *build.DefStmt) []string {
+	var params []string
+	for _, p := range def.Params {
+		switch p := p.(type) {
+		case *build.Ident:
+			params = append(params, p.Name)
+		case *build.AssignExpr:
+			params = append(params, p.LHS.(*build.Ident).Name)
+		}
+	}
+	return params
 }
 
 // The arguments the Go decoder accepts are exactly those the Starlark rules take, so a BUILD
@@ -97,15 +116,7 @@ func TestStarlarkRulesMatchGoAttributes(t *testing.T) {
 				if !tc.macro || s.Name != tc.def {
 					continue
 				}
-				for _, p := range s.Params {
-					switch p := p.(type) {
-					case *build.Ident:
-						starlark = append(starlark, p.Name)
-					case *build.AssignExpr:
-						starlark = append(starlark, p.LHS.(*build.Ident).Name)
-					}
-				}
-				starlark = append(starlark, "visibility", "tags") // through **kwargs
+				starlark = append(defParams(s), "visibility", "tags") // through **kwargs
 			case *build.AssignExpr:
 				lhs, ok := s.LHS.(*build.Ident)
 				call, isCall := s.RHS.(*build.CallExpr)
@@ -131,56 +142,5 @@ func TestStarlarkRulesMatchGoAttributes(t *testing.T) {
 		if !slices.Equal(starlark, goAttrs) {
 			t.Errorf("%s %s takes %v; the Go decoder accepts %v", tc.file, tc.def, starlark, goAttrs)
 		}
-	}
-}
-
-// scan.policy and scan.waiver take exactly the arguments the Go decoder accepts, and encode the
-// JSON keys scan.ParsePolicy reads.
-func TestStarlarkScanPolicyMatchesGo(t *testing.T) {
-	path := repoWorkspace(t).Path("tools/private/scan.bzl")
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := build.ParseBzl(path, data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	jsonKeys := map[string]bool{}
-	for _, rt := range []reflect.Type{reflect.TypeFor[scan.Policy](), reflect.TypeFor[scan.Waiver]()} {
-		for i := range rt.NumField() {
-			name, _, _ := strings.Cut(rt.Field(i).Tag.Get("json"), ",")
-			jsonKeys[name] = true
-		}
-	}
-	want := map[string][]string{"_policy": policyArgs, "_waiver": waiverArgs}
-	for _, stmt := range f.Stmt {
-		def, ok := stmt.(*build.DefStmt)
-		if !ok || want[def.Name] == nil {
-			continue
-		}
-		var params []string
-		for _, p := range def.Params {
-			switch p := p.(type) {
-			case *build.Ident:
-				params = append(params, p.Name)
-			case *build.AssignExpr:
-				params = append(params, p.LHS.(*build.Ident).Name)
-			}
-		}
-		if !slices.Equal(params, want[def.Name]) {
-			t.Errorf("%s(%v), want parameters %v", def.Name, params, want[def.Name])
-		}
-		build.Walk(def, func(x build.Expr, _ []build.Expr) {
-			if kv, ok := x.(*build.KeyValueExpr); ok {
-				if key := kv.Key.(*build.StringExpr).Value; !jsonKeys[key] {
-					t.Errorf("%s encodes key %q, which scan.Policy and scan.Waiver do not have", def.Name, key)
-				}
-			}
-		})
-		delete(want, def.Name)
-	}
-	if len(want) != 0 {
-		t.Errorf("functions not found in %s: %v", path, want)
 	}
 }

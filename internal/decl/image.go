@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -15,7 +16,8 @@ import (
 const imageSymbol = defsBzl + "%openstack_image"
 
 // imageAttrs are the arguments of openstack_image: the macro's parameters and the common ones.
-var imageAttrs = []string{"name", "release", "packages", "lock", "user", "uid", "gid", "pins", "entrypoint", "cmd", "env", "visibility", "tags"}
+var imageAttrs = []string{"name", "release", "packages", "lock", "user", "uid", "gid", "wheels", "pins", "entrypoint", "cmd", "env",
+	"wheelhouse", "wheelhouse_wheels", "vulndb", "visibility", "tags"}
 
 // Image is one declared service image for one release.
 type Image struct {
@@ -28,7 +30,10 @@ type Image struct {
 	UID, GID int64
 	// Entrypoint and Cmd are the image config's; Env holds NAME=value entries added after PATH.
 	Entrypoint, Cmd, Env []string
-	Where                string
+	// VulnDB are the @repo//file labels of the OSV snapshots citadel scan uses by default.
+	// (wheels, wheelhouse and wheelhouse_wheels are Bazel's inputs; citadel fetches by itself.)
+	VulnDB []string
+	Where  string
 }
 
 // LoadImage reads the image declared at label and the release it names.
@@ -52,6 +57,11 @@ func LoadImage(ctx context.Context, ws *workspace.Workspace, label workspace.Lab
 	}
 	img.User, err = required(c, "user")
 	errs = append(errs, err)
+	if wheels, err := required(c, "wheels"); err != nil {
+		errs = append(errs, err)
+	} else {
+		errs = append(errs, checkWheels(ctx, ws, c, wheels, img.LockFile))
+	}
 	for _, id := range []struct {
 		attr string
 		dst  *int64
@@ -78,7 +88,7 @@ func LoadImage(ctx context.Context, ws *workspace.Workspace, label workspace.Lab
 	for _, f := range []struct {
 		attr string
 		dst  *[]string
-	}{{"entrypoint", &img.Entrypoint}, {"cmd", &img.Cmd}, {"env", &img.Env}} {
+	}{{"entrypoint", &img.Entrypoint}, {"cmd", &img.Cmd}, {"env", &img.Env}, {"vulndb", &img.VulnDB}} {
 		*f.dst, _, err = c.StringList(f.attr)
 		errs = append(errs, err)
 	}
@@ -104,4 +114,28 @@ func LoadImage(ctx context.Context, ws *workspace.Workspace, label workspace.Lab
 		return nil, fmt.Errorf("image %s: %w", label, err)
 	}
 	return img, nil
+}
+
+var hubFiles = regexp.MustCompile(`^@([A-Za-z0-9_.~-]+)//:files$`)
+
+// checkWheels checks that wheels names the hub of a citadel.lock tag in MODULE.bazel for this
+// image's lock, so Bazel installs the same files citadel build fetches.
+func checkWheels(ctx context.Context, ws *workspace.Workspace, c *workspace.Call, wheels, lockFile string) error {
+	m := hubFiles.FindStringSubmatch(wheels)
+	if m == nil {
+		return fmt.Errorf("%s: wheels %q: want @HUB//:files, the hub of a citadel.lock tag in MODULE.bazel", c.Where(), wheels)
+	}
+	tag, err := ws.Repo(ctx, m[1])
+	if err != nil {
+		return fmt.Errorf("%s: wheels %q: %w", c.Where(), wheels, err)
+	}
+	lock, _, err := tag.String("lock")
+	if err != nil {
+		return err
+	}
+	l, err := workspace.ParseLabel(lock, "")
+	if tag.Callee != "citadel.lock" || err != nil || path.Join(l.Pkg, l.Name) != lockFile {
+		return fmt.Errorf("%s: wheels %q: %s must be citadel.lock(name = %q, lock = \"//%s:%s\")", c.Where(), wheels, tag.Where(), m[1], path.Dir(lockFile), path.Base(lockFile))
+	}
+	return nil
 }

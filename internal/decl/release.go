@@ -181,14 +181,24 @@ func base(ctx context.Context, ws *workspace.Workspace, c *workspace.Call, label
 	if m == nil || (m[3] != "" && m[3] != m[1]) {
 		return nil, fmt.Errorf("%s: base %q: want the label of an oci.pull in MODULE.bazel, e.g. @debian_bookworm", c.Where(), label)
 	}
-	repo, err := ws.Repo(ctx, m[1])
+	b, err := OCIPull(ctx, ws, m[1])
 	if err != nil {
 		return nil, fmt.Errorf("%s: base %q: %w", c.Where(), label, err)
 	}
-	if repo.Callee != "oci.pull" {
-		return nil, fmt.Errorf("%s: repository %s is a %s, want an oci.pull (rules_oci)", repo.Where(), m[1], repo.Callee)
+	return b, nil
+}
+
+// OCIPull resolves the oci.pull (rules_oci) named repo in MODULE.bazel: an image pinned by
+// digest. A tag alone is refused.
+func OCIPull(ctx context.Context, ws *workspace.Workspace, name string) (*Base, error) {
+	repo, err := ws.Repo(ctx, name)
+	if err != nil {
+		return nil, err
 	}
-	b := &Base{Repo: m[1], Where: repo.Where()}
+	if repo.Callee != "oci.pull" {
+		return nil, fmt.Errorf("%s: repository %s is a %s, want an oci.pull (rules_oci)", repo.Where(), name, repo.Callee)
+	}
+	b := &Base{Repo: name, Where: repo.Where()}
 	var errs []error
 	for _, f := range []struct {
 		attr string
@@ -202,11 +212,11 @@ func base(ctx context.Context, ws *workspace.Workspace, c *workspace.Call, label
 		return nil, err
 	}
 	if !imageName.MatchString(b.Image) {
-		return nil, fmt.Errorf("%s: oci.pull %s: image %q: want REGISTRY/REPOSITORY without tag or digest", repo.Where(), m[1], b.Image)
+		return nil, fmt.Errorf("%s: oci.pull %s: image %q: want REGISTRY/REPOSITORY without tag or digest", repo.Where(), name, b.Image)
 	}
 	if !imageDigest.MatchString(b.Digest) {
 		tag, _, _ := repo.String("tag")
-		return nil, fmt.Errorf("%s: oci.pull %s: digest %q (tag %q): want sha256:<64 lowercase hex digits>; a tag alone can be moved, so bases are pinned by digest", repo.Where(), m[1], b.Digest, tag)
+		return nil, fmt.Errorf("%s: oci.pull %s: digest %q (tag %q): want sha256:<64 lowercase hex digits>; a tag alone can be moved, so bases are pinned by digest", repo.Where(), name, b.Digest, tag)
 	}
 	return b, nil
 }

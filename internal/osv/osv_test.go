@@ -12,18 +12,6 @@ import (
 	"github.com/citadel-build/citadel/internal/testutil"
 )
 
-func pep440Compare(a, b string) (int, error) {
-	va, err := pep440.Parse(a)
-	if err != nil {
-		return 0, err
-	}
-	vb, err := pep440.Parse(b)
-	if err != nil {
-		return 0, err
-	}
-	return va.Compare(vb), nil
-}
-
 func events(evs ...string) []Event {
 	var out []Event
 	for _, e := range evs {
@@ -78,7 +66,7 @@ func TestCoversPyPI(t *testing.T) {
 		for _, evs := range tc.ranges {
 			a.Ranges = append(a.Ranges, Range{Type: "ECOSYSTEM", Events: evs})
 		}
-		h, ok := a.Covers(tc.version, pep440Compare)
+		h, ok := a.Covers(tc.version, pep440.CompareStrings)
 		if ok != tc.covered || h.Fixed != tc.fixed || h.LastAffected != tc.last || h.Undecided != nil {
 			t.Errorf("%s: Covers(%s) = %+v, %v; want covered %v, fixed %q, last_affected %q", tc.name, tc.version, h, ok, tc.covered, tc.fixed, tc.last)
 		}
@@ -98,12 +86,12 @@ func TestCoversDebian(t *testing.T) {
 // malformed entry never hides a vulnerability.
 func TestCoversUndecidedIsAffected(t *testing.T) {
 	a := &Affected{Package: Package{Ecosystem: "PyPI", Name: "x"}, Ranges: []Range{{Type: "ECOSYSTEM", Events: events("i=0", "f=not a version")}}}
-	h, ok := a.Covers("1.0", pep440Compare)
+	h, ok := a.Covers("1.0", pep440.CompareStrings)
 	if !ok || h.Undecided == nil {
 		t.Fatalf("Covers = %+v, %v; want an undecided hit", h, ok)
 	}
 	git := &Affected{Ranges: []Range{{Type: "GIT", Events: events("i=abc123", "f=def456")}}}
-	if _, ok := git.Covers("1.0", pep440Compare); ok {
+	if _, ok := git.Covers("1.0", pep440.CompareStrings); ok {
 		t.Error("a GIT range matched a release version")
 	}
 }
@@ -216,7 +204,7 @@ func FuzzParse(f *testing.F) {
 			return
 		}
 		for i := range v.Affected {
-			v.Affected[i].Covers("1.0", pep440Compare)
+			v.Affected[i].Covers("1.0", pep440.CompareStrings)
 			v.Affected[i].Covers("1:2.0-1", dpkg.Compare)
 		}
 	})

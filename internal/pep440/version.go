@@ -160,6 +160,20 @@ func (v Version) BaseVersion() string {
 	return b.String()
 }
 
+// CompareStrings parses and orders two versions; a string that is not a PEP 440 version is an
+// error naming it.
+func CompareStrings(a, b string) (int, error) {
+	va, err := Parse(a)
+	if err != nil {
+		return 0, err
+	}
+	vb, err := Parse(b)
+	if err != nil {
+		return 0, err
+	}
+	return va.Compare(vb), nil
+}
+
 // SameVersion compares two version strings as PEP 440 versions when both parse, and as text
 // otherwise (an arbitrary-equality `===` pin need not be a PEP 440 version).
 func SameVersion(a, b string) bool {

@@ -13,6 +13,7 @@ import (
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
+	"github.com/citadel-build/citadel/internal/constraints"
 	"github.com/citadel-build/citadel/internal/decl"
 	"github.com/citadel-build/citadel/internal/fetch"
 	"github.com/citadel-build/citadel/internal/image"
@@ -146,7 +147,7 @@ func Build(ctx context.Context, in BuildInput, f *fetch.Fetcher) (*BuildResult, 
 	if err != nil {
 		return nil, fmt.Errorf("build %s: %w", in.Label, err)
 	}
-	baseName := baseNameOf(baseRef, baseDigest, rel.Base)
+	baseName := BaseNameOf(baseRef, baseDigest, rel.Base)
 	logf("base: %s (%s)", baseDigest, baseRef)
 
 	// The venv is written beside the output, on its file system, and removed afterwards.
@@ -166,7 +167,10 @@ func Build(ctx context.Context, in BuildInput, f *fetch.Fetcher) (*BuildResult, 
 	}
 	logf("venv: %d layers", len(m.Layers))
 
-	labels, err := buildLabels(in, img, l, lockInfo, patched, baseName, baseDigest)
+	labels, err := ImageLabels(LabelInput{
+		Image: in.Label.String(), Release: rel.Name, Report: patched.Report, Lock: l, LockSHA256: lockInfo.SHA256,
+		BaseName: baseName, BaseDigest: baseDigest, Source: in.Source, Revision: in.Revision,
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -244,8 +248,23 @@ func checkedLock(ctx context.Context, in BuildInput, img *decl.Image, patched *P
 	return committed, info, nil
 }
 
-// buildLabels are the image's labels (and manifest annotations).
-func buildLabels(in BuildInput, img *decl.Image, l *lock.Lock, li BuildLock, patched *Patched, baseName, baseDigest string) (map[string]string, error) {
+// LabelInput is what an image's labels record: its declaration, its release's constraints
+// report, its lock, its base and its source.
+type LabelInput struct {
+	Image      string // the image label, e.g. //images/horizon:2024.1
+	Release    string // the OpenStack release, e.g. 2024.1
+	Report     constraints.Report
+	Lock       *lock.Lock
+	LockSHA256 string
+	BaseName   string
+	BaseDigest string
+	Source     string
+	Revision   string
+}
+
+// ImageLabels are an image's labels (and manifest annotations), the same whether citadel build
+// or the hermetic citadel image (a Bazel action) assembles it.
+func ImageLabels(in LabelInput) (map[string]string, error) {
 	type override struct {
 		Op         string   `json:"op"`
 		Package    string   `json:"package"`
@@ -254,30 +273,36 @@ func buildLabels(in BuildInput, img *decl.Image, l *lock.Lock, li BuildLock, pat
 		Advisories []string `json:"advisories,omitempty"`
 	}
 	ovs := []override{}
-	for _, c := range patched.Report.Changes {
+	for _, c := range in.Report.Changes {
 		ovs = append(ovs, override{Op: string(c.Op), Package: c.Package, From: c.From, To: c.To, Advisories: c.Advisories})
 	}
 	ovJSON, err := json.Marshal(ovs)
 	if err != nil {
 		return nil, err
 	}
+	l, err := workspace.ParseLabel(in.Image, "")
+	if err != nil {
+		return nil, fmt.Errorf("image labels: %w", err)
+	}
 	labels := map[string]string{
-		ociLabel + "title":       strings.TrimPrefix(img.Label.Pkg, "images/"),
-		ociLabel + "base.digest": baseDigest,
-		LabelImage:               img.Label.String(),
-		LabelRelease:             img.Release.Name,
-		LabelConstraintsSHA256:   patched.Report.PatchedSHA256,
-		LabelUpstreamSHA256:      patched.Report.Upstream.SHA256,
+		ociLabel + "title":       strings.TrimPrefix(l.Pkg, "images/"),
+		ociLabel + "base.digest": in.BaseDigest,
+		LabelImage:               l.String(),
+		LabelRelease:             in.Release,
+		LabelConstraintsSHA256:   in.Report.PatchedSHA256,
+		LabelUpstreamSHA256:      in.Report.Upstream.SHA256,
 		LabelOverrides:           string(ovJSON),
-		LabelLockSHA256:          li.SHA256,
+		LabelLockSHA256:          in.LockSHA256,
 	}
 	// The version is the first root package's: horizon's for //images/horizon.
-	if first, err := pep508.ParseRequirement(img.Packages[0]); err == nil {
-		if p, ok := l.Package(pep503.Normalize(first.Name)); ok {
-			labels[ociLabel+"version"] = p.Version
+	if roots := in.Lock.Inputs.Roots; len(roots) > 0 {
+		if first, err := pep508.ParseRequirement(roots[0]); err == nil {
+			if p, ok := in.Lock.Package(pep503.Normalize(first.Name)); ok {
+				labels[ociLabel+"version"] = p.Version
+			}
 		}
 	}
-	for k, v := range map[string]string{"base.name": baseName, "source": in.Source, "revision": in.Revision} {
+	for k, v := range map[string]string{"base.name": in.BaseName, "source": in.Source, "revision": in.Revision} {
 		if v != "" {
 			labels[ociLabel+k] = v
 		}
@@ -285,10 +310,27 @@ func buildLabels(in BuildInput, img *decl.Image, l *lock.Lock, li BuildLock, pat
 	return labels, nil
 }
 
-// baseNameOf is the base's name for org.opencontainers.image.base.name: the declared image when
+// CheckLockAgainstReport checks that a lock was resolved against the patched constraints a
+// release's report describes: the same patched sha256 and overrides. It is how the hermetic
+// image action, which cannot re-resolve, refuses a stale lock.
+func CheckLockAgainstReport(lockName string, l *lock.Lock, r constraints.Report) error {
+	var ovs []lock.Override
+	for _, c := range r.Changes {
+		ovs = append(ovs, lock.Override{Op: string(c.Op), Package: c.Package, From: c.From, To: c.To, Advisories: c.Advisories})
+	}
+	have := l.Inputs
+	diff := diffInputs(lock.Inputs{Constraints: lock.Provenance{PatchedSHA256: have.Constraints.PatchedSHA256}, Overrides: have.Overrides},
+		lock.Inputs{Constraints: lock.Provenance{PatchedSHA256: r.PatchedSHA256}, Overrides: ovs})
+	if len(diff) > 0 {
+		return fmt.Errorf("the lock %s is out of date for release %s; re-lock it (citadel lock, or bazel run //images/SERVICE:RELEASE.lock):\n  %s", lockName, r.Release, strings.Join(diff, "\n  "))
+	}
+	return nil
+}
+
+// BaseNameOf is the base's name for org.opencontainers.image.base.name: the declared image when
 // the base is the declared digest (however it was obtained), else the registry repository or
 // the layout's reference name. Never a local path, which would make the image depend on it.
-func baseNameOf(ref, digest string, declared *decl.Base) string {
+func BaseNameOf(ref, digest string, declared *decl.Base) string {
 	if declared != nil && declared.Digest == digest {
 		return declared.Image
 	}

@@ -25,7 +25,7 @@ type ScanInput struct {
 	// points at its lock. SBOMFile is the SBOM scanned, when the input was one.
 	Declared   *decl.Image
 	SBOMFile   string
-	DBs        []string // OSV databases: paths (zip, JSON, directory) or @repo//file labels
+	DBs        []string // OSV databases: paths (zip, JSON, directory) or @repo//file labels; default: the image's vulndb
 	PolicyFile string   // JSON policy; else the release's, else decl.DefaultPolicy
 	Now        time.Time
 }
@@ -33,6 +33,9 @@ type ScanInput struct {
 // Scan loads the databases (labels pinned by sha256 in MODULE.bazel, obtained through f),
 // checks them against the positive controls, and scans the document under the policy.
 func Scan(ctx context.Context, in ScanInput, f *fetch.Fetcher) (*scan.Report, error) {
+	if len(in.DBs) == 0 && in.Declared != nil {
+		in.DBs = in.Declared.VulnDB
+	}
 	db, err := LoadDB(ctx, in.Workspace, in.DBs, f)
 	if err != nil {
 		return nil, err

@@ -5,6 +5,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -92,7 +94,7 @@ func SPDX(d *Document) ([]byte, error) {
 			rel(p.Ref, common.TypeRelationshipDependsOn, dep)
 		}
 	}
-	for _, text := range sortedKeys(licenseRefs) {
+	for _, text := range slices.Sorted(maps.Keys(licenseRefs)) {
 		doc.OtherLicenses = append(doc.OtherLicenses, &spdx.OtherLicense{
 			LicenseIdentifier: licenseRefs[text], ExtractedText: text, LicenseName: text,
 			LicenseComment: "the license the package's metadata declares, which is not an SPDX expression",

@@ -2,6 +2,7 @@ package scan
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -35,7 +36,7 @@ func CheckControls(db *osv.DB, doc *sbom.Document) error {
 		}
 	}
 	var problems []string
-	for _, key := range sortedKeys(needed) {
+	for _, key := range slices.Sorted(maps.Keys(needed)) {
 		i := slices.IndexFunc(Controls, func(c Control) bool {
 			t, _, _ := targetOf(c.Package, nil)
 			return t.ecosystem+":"+t.release == key

@@ -8,6 +8,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -43,19 +44,6 @@ type Finding struct {
 	Waiver    *Waiver `json:"waiver,omitempty"`
 }
 
-// Comparers order versions: PEP 440 for PyPI, dpkg for Debian.
-func pep440Compare(a, b string) (int, error) {
-	va, err := pep440.Parse(a)
-	if err != nil {
-		return 0, err
-	}
-	vb, err := pep440.Parse(b)
-	if err != nil {
-		return 0, err
-	}
-	return va.Compare(vb), nil
-}
-
 // target is what a package is matched as: an ecosystem name, version and comparer.
 type target struct {
 	ecosystem, release, name, version string
@@ -65,7 +53,7 @@ type target struct {
 func targetOf(p sbom.Package, os *sbom.OS) (target, bool, error) {
 	switch p.Type {
 	case sbom.TypePyPI:
-		return target{ecosystem: "PyPI", name: pep503.Normalize(p.Name), version: p.Version, cmp: pep440Compare}, true, nil
+		return target{ecosystem: "PyPI", name: pep503.Normalize(p.Name), version: p.Version, cmp: pep440.CompareStrings}, true, nil
 	case sbom.TypeDeb:
 		release := p.Release
 		if release == "" && os != nil && os.ID == "debian" {
@@ -227,7 +215,7 @@ func finding(p sbom.Package, t target, g []hit) Finding {
 	if f.Summary == "" && len(g) > 0 {
 		f.Summary = firstLine(g[0].v.Details)
 	}
-	f.IDs = sortedKeys(ids)
+	f.IDs = slices.Sorted(maps.Keys(ids))
 	f.ID = preferredID(f.IDs)
 	f.Undecided = strings.Join(undecided, "; ")
 	return f
@@ -275,13 +263,4 @@ func firstLine(s string) string {
 		s = s[:157] + "..."
 	}
 	return s
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }

@@ -9,6 +9,7 @@ ReleaseInfo = provider(
     doc = "An OpenStack release: patched constraints and the target the images are built for.",
     fields = {
         "constraints": "File: the patched upper-constraints.txt",
+        "name": "string: the release name, e.g. 2024.1",
         "report": "File: JSON report of each override applied",
         "python_version": "string: target CPython version, e.g. 3.11.2",
         "platform": "string: target wheel platform, e.g. manylinux_2_36_x86_64",
@@ -93,6 +94,7 @@ def _openstack_release_impl(ctx):
         DefaultInfo(files = depset([patched])),
         OutputGroupInfo(report = depset([report])),
         ReleaseInfo(
+            name = ctx.label.name,
             constraints = patched,
             report = report,
             python_version = ctx.attr.python_version,
