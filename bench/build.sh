@@ -6,7 +6,8 @@
 # after bumping one override (urllib3 1.26.19 -> 1.26.20), buildah keeping its layer cache of the
 # first build; and the size of the two images, each written as an OCI layout.
 # Usage: bash bench/build.sh   (//images/horizon:2024.1); needs hyperfine, buildah, skopeo.
-# CITADEL_BENCH_BASE=DIR reuses a bookworm layout built by tools/debian-base.sh.
+# CITADEL_BENCH_BASE=DIR reuses a bookworm layout built by tools/debian-base.sh;
+# CITADEL_BENCH_RUNS=N sets hyperfine's runs (default 3; 0 skips the timings, for sizes only).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
@@ -59,6 +60,7 @@ citadel_cmd() { # workspace, wheelhouse, OCI layout to write
   echo "$citadel --workspace $1 --cache-dir $PWD/.cache/citadel build $image --offline --distdir ../shared/data --base oci:$work/base:bookworm --wheelhouse $2 -o $3 --no-revision"
 }
 
+if ((runs > 0)); then
 echo "== cold build"
 hyperfine --runs "$runs" --export-markdown "$work/cold.md" \
   --prepare "rm -rf $work/storage $work/run $work/out-*" \
@@ -75,16 +77,17 @@ hyperfine --runs "$runs" --export-markdown "$work/bump.md" \
   --prepare "rm -rf $work/storage $work/out-bump-* && cp -a $work/storage.orig $work/storage" \
   -n "citadel build (bump)" "$(citadel_cmd "$bumped" "$work/bump/wheelhouse" "$work/out-bump-citadel")" \
   -n "buildah bud + push oci: (bump, layer cache)" "$(buildah_cmd "$work/ctx-bump" "$work/out-bump-buildah")"
+cat "$work/cold.md" "$work/bump.md"
+fi
 
 # Sizes, digests, and what the bump changed, from the manifests (untimed builds: hyperfine's
 # --prepare removed the timed runs' outputs).
 for out in orig again; do
-  bash -c "$(citadel_cmd "$PWD" "$work/orig/wheelhouse" "$work/out-citadel-$out")" >/dev/null 2>&1
+  bash -c "$(citadel_cmd "$PWD" "$work/orig/wheelhouse" "$work/out-citadel-$out")" >/dev/null
   rm -rf "$work/storage" "$work/run" && bash -c "$(buildah_cmd "$work/ctx-orig" "$work/out-buildah-$out")"
 done
-bash -c "$(citadel_cmd "$bumped" "$work/bump/wheelhouse" "$work/out-citadel-bump")" >/dev/null 2>&1
+bash -c "$(citadel_cmd "$bumped" "$work/bump/wheelhouse" "$work/out-citadel-bump")" >/dev/null
 bash -c "$(buildah_cmd "$work/ctx-bump" "$work/out-buildah-bump")" # on the layer cache of "again"
-cat "$work/cold.md" "$work/bump.md"
 .cache/py/bin/python - "$work" <<'PY'
 import json, os, sys
 work = sys.argv[1]
