@@ -9,6 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
 	"github.com/citadel-build/citadel/internal/constraints"
 	"github.com/citadel-build/citadel/internal/decl"
 	"github.com/citadel-build/citadel/internal/testutil"
@@ -140,12 +143,43 @@ func TestUsageErrors(t *testing.T) {
 		{"constraints", "patch"},
 		{"constraints", "patch", "releases/2023.1"},
 		{"constraints", "patch", "--no-such-flag"},
+		{"sbom", "--format", "spdx-json"},
+		{"sbom", "--image", "x", "--format", "xml"},
+		{"scan", "--format", "html"},
+		{"scan", "--sbom", "x.json", "--image", "y"},
+		{"scan", "--now", "tomorrow"},
+		{"image", "--base", "oci:x", "--venv", "v", "-o", "o", "--user", "u", "--lock", "l.json"},
 	} {
 		_, err := run(t, args...)
-		if !IsUsage(err) {
-			t.Errorf("%v: err = %v, want a usage error", args, err)
+		if ExitCode(err) != 2 {
+			t.Errorf("%v: err = %v (exit %d), want a usage error (exit 2)", args, err, ExitCode(err))
 		}
 	}
+}
+
+// Every command documents itself: a short and a long description, an example for the commands
+// that run stages, and a usage text for every flag.
+func TestEveryCommandHasHelp(t *testing.T) {
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		if c.Short == "" {
+			t.Errorf("%s: no short description", c.CommandPath())
+		}
+		if c.Runnable() && (c.Long == "" || c.Example == "") {
+			t.Errorf("%s: no long description or example", c.CommandPath())
+		}
+		c.LocalFlags().VisitAll(func(f *pflag.Flag) {
+			if f.Usage == "" {
+				t.Errorf("%s --%s: no usage", c.CommandPath(), f.Name)
+			}
+		})
+		for _, sub := range c.Commands() {
+			if sub.Name() != "help" && sub.Name() != "completion" {
+				walk(sub)
+			}
+		}
+	}
+	walk(New())
 }
 
 func TestHelpDescribesCommands(t *testing.T) {

@@ -58,6 +58,9 @@ must have been resolved against that report's patched constraints (a stale lock 
 			if base == "" || venvDir == "" || out == "" || cfg.User == "" {
 				return &UsageError{fmt.Errorf("--base, --venv, -o and --user are required")}
 			}
+			if err := checkLabelFlags(li, lockFile, reportFile, module, baseRepo); err != nil {
+				return err
+			}
 			goos, arch, ok := strings.Cut(platform, "/")
 			if !ok {
 				return &UsageError{fmt.Errorf("--platform %q: want OS/ARCH, e.g. linux/amd64", platform)}
@@ -121,9 +124,8 @@ must have been resolved against that report's patched constraints (a stale lock 
 	return cmd
 }
 
-// buildLabels are the labels citadel build sets, from the declaration's parts given as flags;
-// without them, only the base digest.
-func buildLabels(cmd *cobra.Command, li pipeline.LabelInput, lockFile, reportFile, module, baseRepo, baseRef, baseDigest string) (map[string]string, error) {
+// checkLabelFlags checks that the flags naming the declaration's parts come together.
+func checkLabelFlags(li pipeline.LabelInput, lockFile, reportFile, module, baseRepo string) error {
 	given := 0
 	for _, s := range []string{li.Image, li.Release, lockFile, reportFile} {
 		if s != "" {
@@ -131,12 +133,19 @@ func buildLabels(cmd *cobra.Command, li pipeline.LabelInput, lockFile, reportFil
 		}
 	}
 	switch {
-	case given == 0:
-		return map[string]string{"org.opencontainers.image.base.digest": baseDigest}, nil
-	case given < 4:
-		return nil, &UsageError{errors.New("--image-label, --release, --lock and --report go together")}
+	case given != 0 && given != 4:
+		return &UsageError{errors.New("--image-label, --release, --lock and --report go together")}
 	case (module == "") != (baseRepo == ""):
-		return nil, &UsageError{errors.New("--module and --base-repo go together")}
+		return &UsageError{errors.New("--module and --base-repo go together")}
+	}
+	return nil
+}
+
+// buildLabels are the labels citadel build sets, from the declaration's parts given as flags;
+// without them, only the base digest.
+func buildLabels(cmd *cobra.Command, li pipeline.LabelInput, lockFile, reportFile, module, baseRepo, baseRef, baseDigest string) (map[string]string, error) {
+	if lockFile == "" {
+		return map[string]string{"org.opencontainers.image.base.digest": baseDigest}, nil
 	}
 	data, err := os.ReadFile(lockFile)
 	if err != nil {

@@ -162,6 +162,8 @@ wheel is pure Python. DIR/wheelhouse.json records each wheel's sha256 and the sh
 it was built from; citadel venv --wheelhouse DIR installs only wheels that match both.
 Build dependencies come from the index; --build-constraint passes constraints for them (for
 example setuptools<82 for setup.py files that still import pkg_resources).`,
+		Example: `  citadel wheelhouse //images/horizon:2024.1 -o out/wheelhouse --python python3.11 --build-constraint bc.txt
+  citadel wheelhouse --lock images/horizon/2024.1.lock.json -o out/wheelhouse --python /usr/bin/python3.11`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if out == "" || python == "" {
