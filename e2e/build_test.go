@@ -187,13 +187,7 @@ func TestBuildAfterOverrideBumpChangesOnlyItsLayers(t *testing.T) {
 	e := setup(t)
 	before := e.builtOnce(t, horizon)
 
-	ws := t.TempDir()
-	for _, f := range []string{"MODULE.bazel", "BUILD.bazel", "WORKSPACE"} {
-		copyFile(t, filepath.Join(e.root, f), filepath.Join(ws, f))
-	}
-	for _, d := range []string{"releases", "images", "tools"} {
-		copyTree(t, filepath.Join(e.root, d), filepath.Join(ws, d))
-	}
+	ws := e.workspaceCopy(t)
 	decl := filepath.Join(ws, "releases", "2024.1", "BUILD.bazel")
 	data, err := os.ReadFile(decl)
 	if err != nil {

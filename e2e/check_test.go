@@ -11,11 +11,7 @@ import (
 // difference and writes nothing.
 func TestLockCheckDetectsStaleLock(t *testing.T) {
 	e := setup(t)
-	ws := t.TempDir()
-	for _, dir := range []string{"tools", "releases", "images"} {
-		copyTree(t, filepath.Join(e.root, dir), filepath.Join(ws, dir))
-	}
-	copyFile(t, filepath.Join(e.root, "MODULE.bazel"), filepath.Join(ws, "MODULE.bazel"))
+	ws := e.workspaceCopy(t)
 	lockPath := filepath.Join(ws, "images", "horizon", "2024.1.lock.json")
 	data, err := os.ReadFile(lockPath)
 	if err != nil {
@@ -38,6 +34,20 @@ func TestLockCheckDetectsStaleLock(t *testing.T) {
 	if string(after) != stale {
 		t.Error("--check rewrote the lock")
 	}
+}
+
+// workspaceCopy is a copy of the repository's declarations (Bazel files, releases, images and
+// their locks, tools), for tests that change one.
+func (e env) workspaceCopy(t *testing.T) string {
+	t.Helper()
+	ws := t.TempDir()
+	for _, f := range []string{"MODULE.bazel", "BUILD.bazel", "WORKSPACE"} {
+		copyFile(t, filepath.Join(e.root, f), filepath.Join(ws, f))
+	}
+	for _, d := range []string{"releases", "images", "tools"} {
+		copyTree(t, filepath.Join(e.root, d), filepath.Join(ws, d))
+	}
+	return ws
 }
 
 func copyTree(t *testing.T, src, dst string) {

@@ -255,6 +255,35 @@ func TestScanGate(t *testing.T) {
 		t.Fatalf("expired waiver: exit %d (%v)\n%s", cli.ExitCode(err), err, out)
 	}
 
+	// citadel build runs the same gate before pushing: the release's policy passes; a stricter
+	// one in a copy of the workspace fails the build, and nothing is pushed.
+	gated := e.build(t, "", horizon, "--base", "oci:"+rootfs.DebianBase(t)+":bookworm", "-o", filepath.Join(dir, "gated"), "--offline", "--now", "2026-12-03", "--db", zips[0], "--db", zips[1])
+	if gated.Scan == nil || !gated.Scan.Passed || gated.Scan.Findings == 0 {
+		t.Errorf("build gate under the release policy: %+v", gated.Scan)
+	}
+	ws := e.workspaceCopy(t)
+	decl := filepath.Join(ws, "releases", "2024.1", "BUILD.bazel")
+	data, err = os.ReadFile(decl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	strict := strings.Replace(string(data), `        ignore_unfixed = True,
+        severity = "HIGH",`, `        ignore_unfixed = False,
+        severity = "LOW",`, 1)
+	if strict == string(data) {
+		t.Fatal("the scan_policy of releases/2024.1 was not found")
+	}
+	write(t, decl, strict)
+	host := startRegistry(t)
+	_, stderr, err := e.citadel(t, "build", horizon, "--workspace", ws, "--offline", "--distdir", e.shared, "--wheelhouse", e.wheelhouse(t, horizon),
+		"--base", "oci:"+rootfs.DebianBase(t)+":bookworm", "-o", filepath.Join(dir, "strict"), "--now", "2026-12-03", "--db", zips[0], "--db", zips[1], "--push", host+"/citadel/horizon:strict")
+	if cli.ExitCode(err) != 1 || !strings.Contains(err.Error(), "the scan gate failed") || !strings.Contains(err.Error(), "not pushed") {
+		t.Fatalf("build with a failing gate: exit %d, %v\n%s", cli.ExitCode(err), err, stderr)
+	}
+	if out, err := exec.Command("skopeo", "inspect", "--tls-verify=false", "docker://"+host+"/citadel/horizon:strict").CombinedOutput(); err == nil {
+		t.Errorf("the image that failed the gate was pushed:\n%s", out)
+	}
+
 	_, _, err = e.citadel(t, "scan", "--image", built.Layout, "--db", zips[0]) // PyPI only
 	if cli.ExitCode(err) != 2 || !strings.Contains(err.Error(), "Debian:12: libc6 2.36-9+deb12u2 must match CVE-2023-4911, but the database finds nothing") {
 		t.Fatalf("database without Debian: exit %d, %v", cli.ExitCode(err), err)

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"path/filepath"
 
@@ -19,6 +20,7 @@ type buildFlags struct {
 	in                 pipeline.BuildInput
 	revision           string
 	noRevision, asJSON bool
+	now                string
 }
 
 // register adds the flags; layoutFlag names the layout output flag ("output" for build, with
@@ -72,9 +74,15 @@ func (b *buildFlags) build(cmd *cobra.Command, g *globals, arg string) (*pipelin
 	default:
 		in.Revision = ws.GitRevision()
 	}
+	if in.Now, err = parseNow(b.now); err != nil {
+		return nil, nil, err
+	}
 	stderr := cmd.ErrOrStderr()
 	in.Log = func(format string, a ...any) { fmt.Fprintf(stderr, format+"\n", a...) }
 	res, err := pipeline.Build(cmd.Context(), in, f)
+	if errors.Is(err, pipeline.ErrGate) {
+		err = &ExitError{Code: 1, Err: err}
+	}
 	return res, f, err
 }
 
@@ -103,7 +111,11 @@ has are not uploaded again). Labels and annotations: org.opencontainers.image.{t
 source,revision,base.name,base.digest} and dev.citadel.{image,openstack.release,
 constraints.sha256,constraints.upstream.sha256,overrides,lock.sha256}. Times come from
 SOURCE_DATE_EPOCH (default 0): the same inputs give the same digest on any machine. The digest
-is printed; --json prints a summary.`,
+is printed; --json prints a summary.
+
+With --db (or the image's vulndb) the image is scanned before it is pushed, as citadel scan
+does under the release's scan_policy; an image that fails the gate is written but not pushed,
+and the build exits 1.`,
 		Example: `  citadel build //images/horizon:2024.1 --wheelhouse out/wheelhouse
   citadel build //images/horizon:2024.1 --base oci:out/bookworm:bookworm -o out/horizon --archive out/horizon.tar
   citadel build //images/keystone:2024.1 --push registry.internal:5000/openstack/keystone:2024.1`,
@@ -126,6 +138,8 @@ is printed; --json prints a summary.`,
 	fl := cmd.Flags()
 	fl.StringVar(&b.in.Archive, "archive", "", "also write the image as an OCI archive (tar) here")
 	fl.StringVar(&b.in.Push, "push", "", "push to REGISTRY/REPO[:TAG], by digest (and the tag if given)")
-	fl.BoolVar(&b.asJSON, "json", false, "print a JSON summary (digest, base, lock, layers, labels, push) instead of the digest")
+	fl.BoolVar(&b.asJSON, "json", false, "print a JSON summary (digest, base, lock, layers, labels, scan, push) instead of the digest")
+	fl.StringArrayVar(&b.in.ScanDBs, "db", nil, "OSV database of the scan gate run before pushing (repeatable; default: the image's vulndb)")
+	fl.StringVar(&b.now, "now", "", "the date the gate checks waivers against, YYYY-MM-DD (default: today, UTC)")
 	return cmd
 }

@@ -17,7 +17,7 @@ import (
 func newConstraintsCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "constraints",
-		Short: "Work with a release's upper-constraints (stage 1)",
+		Short: "Patch a release's upper-constraints with its overrides, or audit its pins (stage 1)",
 	}
 	cmd.AddCommand(newConstraintsPatchCmd(g), newConstraintsAuditCmd(g))
 	return cmd

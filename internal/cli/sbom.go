@@ -48,6 +48,7 @@ func (s *subjectFlags) document(cmd *cobra.Command, g *globals, args []string) (
 	case len(args) == 1 && s.image != "":
 		return nil, nil, &UsageError{errors.New("give an image label or --image, not both")}
 	case len(args) == 1:
+		s.b.in.SkipGate = true
 		res, _, err := s.b.build(cmd, g, args[0])
 		if err != nil {
 			return nil, nil, err

@@ -80,13 +80,9 @@ func runScan(cmd *cobra.Command, g *globals, args []string, subj *subjectFlags, 
 	if !map[string]bool{"table": true, "json": true, "sarif": true, "openvex": true}[format] {
 		return &UsageError{fmt.Errorf("--format %q: want table, json, sarif or openvex", format)}
 	}
-	now := time.Now().UTC()
-	if nowFlag != "" {
-		t, err := time.Parse(time.DateOnly, nowFlag)
-		if err != nil {
-			return &UsageError{fmt.Errorf("--now %q: want YYYY-MM-DD", nowFlag)}
-		}
-		now = t
+	now, err := parseNow(nowFlag)
+	if err != nil {
+		return err
 	}
 	in := pipeline.ScanInput{DBs: dbs, PolicyFile: policyFile, Now: now}
 	// A workspace gives the release's policy and resolves @repo//file databases; an SBOM scanned
@@ -147,4 +143,16 @@ func scanName(image, sbomFile string) string {
 		return image
 	}
 	return sbomFile
+}
+
+// parseNow reads --now: a date, or today (UTC) when empty.
+func parseNow(s string) (time.Time, error) {
+	if s == "" {
+		return time.Now().UTC(), nil
+	}
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return time.Time{}, &UsageError{fmt.Errorf("--now %q: want YYYY-MM-DD", s)}
+	}
+	return t, nil
 }

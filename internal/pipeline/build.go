@@ -6,10 +6,12 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
@@ -49,6 +51,11 @@ type BuildInput struct {
 	Out        string // OCI image layout directory to write
 	Archive    string // OCI archive to write too, if set
 	Push       string // REGISTRY/REPO[:TAG] to push to, if set
+	// ScanDBs are the OSV databases of the scan gate run before pushing (default: the image's
+	// vulndb; none: no gate); Now is the date its waivers are checked against.
+	ScanDBs  []string
+	Now      time.Time
+	SkipGate bool // citadel sbom and scan build an image to describe it, gate or not
 	// Index re-resolves the lock to check it is current, and finds download URLs. Nil means
 	// offline: the lock's inputs are compared with the declarations instead, and every file must
 	// be in a distdir or the cache.
@@ -70,8 +77,20 @@ type BuildResult struct {
 	Layers  []BuildLayer      `json:"layers"`
 	Size    int64             `json:"size"` // compressed bytes of all layers
 	Labels  map[string]string `json:"labels"`
+	Scan    *BuildScan        `json:"scan,omitempty"`
 	Pushed  *image.Pushed     `json:"pushed,omitempty"`
 }
+
+// BuildScan is the scan gate's verdict on the image.
+type BuildScan struct {
+	Passed     bool `json:"passed"`
+	Findings   int  `json:"findings"`
+	Violations int  `json:"violations"`
+	Expired    int  `json:"expired_waivers"`
+}
+
+// ErrGate is returned (wrapped) when the scan gate fails: the image was written, not pushed.
+var ErrGate = errors.New("the scan gate failed")
 
 // BuildBase is the base image used.
 type BuildBase struct {
@@ -97,7 +116,8 @@ type BuildLayer struct {
 }
 
 // Build runs every stage for an image: constraints, the lock check, fetch, venv and image; then
-// writes the layout (and archive) and pushes.
+// writes the layout (and archive), runs the scan gate when there are databases, and pushes only
+// an image that passed it.
 func Build(ctx context.Context, in BuildInput, f *fetch.Fetcher) (*BuildResult, error) {
 	logf := in.Log
 	if logf == nil {
@@ -198,6 +218,27 @@ func Build(ctx context.Context, in BuildInput, f *fetch.Fetcher) (*BuildResult, 
 			return nil, err
 		}
 		logf("archive: %s", in.Archive)
+	}
+	dbs := in.ScanDBs
+	if len(dbs) == 0 {
+		dbs = img.VulnDB
+	}
+	if len(dbs) > 0 && !in.SkipGate {
+		doc, _, err := ImageSBOM(ctx, ImageSBOMInput{Workspace: in.Workspace, Image: "oci:" + in.Out + ":" + res.Tag, Platform: platform})
+		if err != nil {
+			return nil, fmt.Errorf("build %s: %w", in.Label, err)
+		}
+		rep, err := Scan(ctx, ScanInput{Workspace: in.Workspace, Doc: doc, Declared: img, DBs: dbs, Now: in.Now}, f)
+		if err != nil {
+			return nil, fmt.Errorf("build %s: scan: %w", in.Label, err)
+		}
+		res.Scan = &BuildScan{Passed: rep.Passed, Findings: len(rep.Findings), Violations: rep.Violations, Expired: len(rep.Expired)}
+		logf("scan: %d finding(s), %d violation(s), %d expired waiver(s) under the release's policy", len(rep.Findings), rep.Violations, len(rep.Expired))
+		if !rep.Passed {
+			var table strings.Builder
+			rep.Table(&table)
+			return res, fmt.Errorf("build %s: %w (the image is in %s, not pushed):\n%s", in.Label, ErrGate, in.Out, table.String())
+		}
 	}
 	if in.Push != "" {
 		if res.Pushed, err = image.Push(ctx, assembled, in.Push); err != nil {
