@@ -127,8 +127,11 @@ func checkVenv(files *image.Files, pattern string, l *lock.Lock) error {
 	installed := map[string]string{}
 	for _, p := range paths {
 		data, ok, err := files.Read(p)
-		if err != nil || !ok {
-			return fmt.Errorf("%s: %v", p, err)
+		switch {
+		case err != nil:
+			return err
+		case !ok:
+			return fmt.Errorf("%s is not a regular file", p)
 		}
 		m, err := coremetadata.Parse(data)
 		if err != nil {
