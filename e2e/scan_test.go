@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/citadel-build/citadel/internal/cli"
 	"github.com/citadel-build/citadel/internal/constraints"
+	"github.com/citadel-build/citadel/internal/pep503"
 	"github.com/citadel-build/citadel/internal/pipeline"
 	"github.com/citadel-build/citadel/internal/sbom"
 	"github.com/citadel-build/citadel/internal/testenv/rootfs"
@@ -151,10 +151,9 @@ func TestSBOMOfImageMatchesSyft(t *testing.T) {
 	if err := json.Unmarshal(data, &s); err != nil {
 		t.Fatal(err)
 	}
-	sep := regexp.MustCompile(`[-_.]+`)
 	key := func(typ, name, version string) string {
 		if typ == sbom.TypePyPI {
-			name = strings.ToLower(sep.ReplaceAllString(name, "-"))
+			name = pep503.Normalize(name)
 		}
 		return typ + "/" + name + "@" + version
 	}
@@ -342,7 +341,7 @@ func osvKeys(t *testing.T, path string) []string {
 	var out []string
 	for _, res := range r.Results {
 		for _, p := range res.Packages {
-			name := strings.ToLower(regexp.MustCompile(`[-_.]+`).ReplaceAllString(p.Package.Name, "-"))
+			name := pep503.Normalize(p.Package.Name)
 			if p.Package.OSPackageName != "" {
 				name = p.Package.Name + " " + p.Package.OSPackageName
 			}

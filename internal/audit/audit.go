@@ -55,7 +55,7 @@ func Audit(db *osv.DB, upstream *constraints.File, overrides []constraints.Overr
 		}
 		ref := strconv.Itoa(e.Line)
 		entries[ref] = e
-		doc.Packages = append(doc.Packages, sbom.Package{Ref: ref, Type: sbom.TypePyPI, Name: e.Key, Version: e.Pin, Purl: "pkg:pypi/" + e.Key + "@" + e.Pin})
+		doc.Packages = append(doc.Packages, sbom.Package{Ref: ref, Type: sbom.TypePyPI, Name: e.Key, Version: e.Pin, Purl: sbom.PyPIPurl(e.Key, e.Pin)})
 	}
 	if err := scan.CheckControls(db, doc); err != nil {
 		return nil, err

@@ -355,13 +355,9 @@ func ImageLabels(in LabelInput) (map[string]string, error) {
 // release's report describes: the same patched sha256 and overrides. It is how the hermetic
 // image action, which cannot re-resolve, refuses a stale lock.
 func CheckLockAgainstReport(lockName string, l *lock.Lock, r constraints.Report) error {
-	var ovs []lock.Override
-	for _, c := range r.Changes {
-		ovs = append(ovs, lock.Override{Op: string(c.Op), Package: c.Package, From: c.From, To: c.To, Advisories: c.Advisories})
-	}
 	have := l.Inputs
 	diff := diffInputs(lock.Inputs{Constraints: lock.Provenance{PatchedSHA256: have.Constraints.PatchedSHA256}, Overrides: have.Overrides},
-		lock.Inputs{Constraints: lock.Provenance{PatchedSHA256: r.PatchedSHA256}, Overrides: ovs})
+		lock.Inputs{Constraints: lock.Provenance{PatchedSHA256: r.PatchedSHA256}, Overrides: lockOverrides(r.Changes)})
 	if len(diff) > 0 {
 		return fmt.Errorf("the lock %s is out of date for release %s; re-lock it (citadel lock, or bazel run //images/SERVICE:RELEASE.lock):\n  %s", lockName, r.Release, strings.Join(diff, "\n  "))
 	}

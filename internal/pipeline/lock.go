@@ -88,10 +88,6 @@ func lockRequest(img *decl.Image, patched *Patched, allowUnpinned bool) (lock.Re
 	if err != nil {
 		return lock.Request{}, err
 	}
-	var ovs []lock.Override
-	for _, c := range patched.Report.Changes {
-		ovs = append(ovs, lock.Override{Op: string(c.Op), Package: c.Package, From: c.From, To: c.To, Advisories: c.Advisories})
-	}
 	return lock.Request{
 		Image:       img.Label.String(),
 		Roots:       img.Packages,
@@ -103,10 +99,19 @@ func lockRequest(img *decl.Image, patched *Patched, allowUnpinned bool) (lock.Re
 			UpstreamSHA256: patched.Report.Upstream.SHA256,
 			PatchedSHA256:  patched.Report.PatchedSHA256,
 		},
-		Overrides:     ovs,
+		Overrides:     lockOverrides(patched.Report.Changes),
 		Target:        lock.Target{PythonVersion: img.Release.PythonVersion, Platform: img.Release.Platform},
 		AllowUnpinned: allowUnpinned,
 	}, nil
+}
+
+// lockOverrides are the changes of a constraints report as a lock records them.
+func lockOverrides(changes []constraints.Change) []lock.Override {
+	var ovs []lock.Override
+	for _, c := range changes {
+		ovs = append(ovs, lock.Override{Op: string(c.Op), Package: c.Package, From: c.From, To: c.To, Advisories: c.Advisories})
+	}
+	return ovs
 }
 
 // diffInputs lists the inputs of a committed lock that differ from what the declarations say now.

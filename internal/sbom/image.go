@@ -165,7 +165,7 @@ func lockPackages(l *lock.Lock) []Package {
 	for _, p := range l.Packages {
 		sp := Package{
 			Ref:  pypiRef(p.Name, p.Version),
-			Type: TypePyPI, Name: p.Name, Version: p.Version, Purl: pypiPurl(p.Name, p.Version),
+			Type: TypePyPI, Name: p.Name, Version: p.Version, Purl: PyPIPurl(p.Name, p.Version),
 			SHA256: p.SHA256, Filename: p.Filename, License: p.License, Root: p.Root, NeedsBuild: p.NeedsBuild,
 		}
 		for _, e := range p.Dependencies {

@@ -1,6 +1,7 @@
 package sbom
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 
@@ -9,10 +10,15 @@ import (
 	"github.com/citadel-build/citadel/internal/pep503"
 )
 
-// pypiPurl is pkg:pypi/<name>@<version>, the name PEP 503 normalised (the purl spec lowercases
+// PyPIPurl is pkg:pypi/<name>@<version>, the name PEP 503 normalised (the purl spec lowercases
 // PyPI names and replaces underscores; normalising also folds dots, as the index does).
-func pypiPurl(name, version string) string {
+func PyPIPurl(name, version string) string {
 	return packageurl.NewPackageURL(packageurl.TypePyPi, "", pep503.Normalize(name), version, nil, "").ToString()
+}
+
+// ImagePurl is pkg:oci/NAME@DIGEST, an image's package URL ("image" when it has no name).
+func ImagePurl(name, digest string) string {
+	return packageurl.NewPackageURL(packageurl.TypeOCI, "", cmp.Or(name, "image"), digest, nil, "").ToString()
 }
 
 // debPurl is pkg:deb/<distro id>/<name>@<version>?arch=…&distro=<id>-<version id>, with the source

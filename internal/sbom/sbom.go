@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/package-url/packageurl-go"
 
 	"github.com/citadel-build/citadel/internal/pep503"
 )
@@ -98,10 +97,8 @@ func (d *Document) name() string {
 	return cmp.Or(d.Image.Label, d.Image.Name, d.Image.Digest)
 }
 
-// imagePurl is pkg:oci/NAME@DIGEST, the image's package URL.
-func (d *Document) imagePurl() string {
-	return packageurl.NewPackageURL(packageurl.TypeOCI, "", cmp.Or(d.Image.Name, "image"), d.Image.Digest, nil, "").ToString()
-}
+// imagePurl is the image's package URL.
+func (d *Document) imagePurl() string { return ImagePurl(d.Image.Name, d.Image.Digest) }
 
 // ref finds the reference of a package by type, name (in the type's normal form) and version.
 func (d *Document) ref(typ, name, version string) (string, bool) {

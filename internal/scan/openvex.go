@@ -9,9 +9,8 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/openvex/go-vex/pkg/vex"
-	"github.com/package-url/packageurl-go"
 
-	"github.com/citadel-build/citadel/internal/pep503"
+	"github.com/citadel-build/citadel/internal/sbom"
 )
 
 // vexNamespace is the UUID namespace of Citadel's OpenVEX document ids.
@@ -62,7 +61,7 @@ func (r *Report) OpenVEX(w io.Writer, tool string) error {
 		if o.To == "" {
 			continue
 		}
-		purl := packageurl.NewPackageURL(packageurl.TypePyPi, "", pep503.Normalize(o.Package), o.To, nil, "").ToString()
+		purl := sbom.PyPIPurl(o.Package, o.To)
 		for _, id := range o.Advisories {
 			doc.Statements = append(doc.Statements, vex.Statement{
 				Vulnerability: vex.Vulnerability{Name: vex.VulnerabilityID(id)},
@@ -84,9 +83,7 @@ func (r *Report) OpenVEX(w io.Writer, tool string) error {
 	return doc.ToJSON(w)
 }
 
-func (r *Report) imagePurl() string {
-	return packageurl.NewPackageURL(packageurl.TypeOCI, "", cmp.Or(r.Subject.Name, "image"), r.Subject.Digest, nil, "").ToString()
-}
+func (r *Report) imagePurl() string { return sbom.ImagePurl(r.Subject.Name, r.Subject.Digest) }
 
 func subject(s vex.Statement) string {
 	if len(s.Products) == 0 || len(s.Products[0].Subcomponents) == 0 {
